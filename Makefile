@@ -1,0 +1,133 @@
+# hakit: one Makefile, a block per binary.
+#
+#   make                 build every tool into $(O)/bin
+#   make check           install missing Debian packages, build, run all tests
+#   make install         PREFIX=/usr/local DESTDIR= honoured
+#   make demo | bench | fuzz | soak | clean
+#
+# O selects the build directory, SAN a sanitizer build:
+#   make O=build/asan SAN=address,undefined
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/lib/hakit
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+
+O   ?= build
+CC  ?= cc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
+        -Wstrict-prototypes -Wno-unused-parameter
+# libnl's headers live under libnl3/ on Debian; no pkg-config at parse
+# time, because `make check` must get far enough to install it.
+HK_CPPFLAGS := -D_GNU_SOURCE -Ilib -I/usr/include/libnl3 -MMD -MP
+ifneq ($(SAN),)
+CFLAGS  += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SAN)
+endif
+ALL_CFLAGS = $(HK_CPPFLAGS) $(CPPFLAGS) $(WARN) $(CFLAGS)
+
+NL_ROUTE := -lnl-route-3 -lnl-3
+NL_GENL  := -lnl-genl-3 -lnl-3
+SSL      := -lssl -lcrypto
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# lib/: the one static library every tool links.  A tool pulls in only
+# the objects it uses, so hcheck does not link libnl.
+LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*.c))
+$(O)/libhakit.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+objs = $(patsubst %.c,$(O)/%.o,$(wildcard $(1)/*.c))
+
+# vipctl: VIPs over rtnetlink, GARP and unsolicited NA.
+$(O)/bin/vipctl: $(call objs,vipctl) $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NL_ROUTE)
+
+# vrrpd: one VRRP instance per process.
+$(O)/bin/vrrpd: $(call objs,vrrpd) $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NL_ROUTE)
+
+# ipvsctl: the IPVS tables over generic netlink.
+$(O)/bin/ipvsctl: $(call objs,ipvsctl) $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NL_GENL)
+
+# hcheck: HTTP/HTTPS/TCP probes.
+$(O)/bin/hcheck: $(call objs,hcheck) $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SSL)
+
+# genhash: keepalived-compatible body digests.
+$(O)/bin/genhash: $(call objs,genhash) $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SSL)
+
+# kaconf: keepalived.conf to a plan.
+$(O)/bin/kaconf: $(call objs,kaconf) $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# Only tools whose main.c has landed are built.
+TOOLS := $(foreach t,vipctl vrrpd ipvsctl hcheck genhash kaconf,$(if $(wildcard $(t)/main.c),$(t)))
+BINS  := $(TOOLS:%=$(O)/bin/%)
+
+all: $(BINS)
+
+# Unit tests: one runner with every tests/unit/*.c, linked against the
+# tools' objects other than their main.o.
+TOOL_OBJS := $(filter-out %/main.o,$(foreach t,$(TOOLS),$(call objs,$(t))))
+UNIT_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard tests/unit/*.c))
+$(O)/tests/unit/run: $(UNIT_OBJS) $(TOOL_OBJS) $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NL_ROUTE) $(NL_GENL) $(SSL)
+
+# Small purpose-built programs the suites use (bad servers, injectors).
+$(O)/tests/tools/%: tests/tools/%.c $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(HK_CPPFLAGS) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SSL)
+
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(O)/tests/tools/%,$(wildcard tests/tools/*.c))
+testbins: $(O)/tests/unit/run $(TEST_TOOLS)
+
+deps:
+	tests/deps.sh all
+
+check: deps
+	$(MAKE) all testbins
+	$(MAKE) O=$(O)/asan SAN=address,undefined all testbins
+	HK_BUILD=$(O) tests/run
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	for t in $(filter vrrpd vipctl ipvsctl kaconf,$(TOOLS)); do \
+		install -m 0755 $(O)/bin/$$t $(DESTDIR)$(SBINDIR)/$$t || exit 1; done
+	for t in $(filter hcheck genhash,$(TOOLS)); do \
+		install -m 0755 $(O)/bin/$$t $(DESTDIR)$(BINDIR)/$$t || exit 1; done
+	for s in $(wildcard shell/*); do \
+		case $$s in *.[1-8]|*.service) continue;; esac; \
+		install -m 0755 $$s $(DESTDIR)$(SBINDIR)/$${s##*/} || exit 1; done
+	for m in $(wildcard */*.1); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/ || exit 1; done
+	for m in $(wildcard */*.8); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/ || exit 1; done
+	for u in $(wildcard shell/*.service); do \
+		install -d $(DESTDIR)$(SYSTEMDDIR) && \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' $$u > $(DESTDIR)$(SYSTEMDDIR)/$${u##*/} || exit 1; done
+
+clean:
+	rm -rf $(O)
+
+.PHONY: all check deps install clean testbins
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,60 @@
+# Shared set-up for every bats suite: where the binaries are, and the
+# small waiting and background-process helpers.  Load with
+#   load lib/common
+# shellcheck shell=bash
+
+HK_TOP=${HK_TOP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+HK_BUILD=${HK_BUILD:-build}
+case $HK_BUILD in /*) ;; *) HK_BUILD=$HK_TOP/$HK_BUILD ;; esac
+HK_BIN=${HK_BIN:-$HK_BUILD/bin}
+case $HK_BIN in /*) ;; *) HK_BIN=$HK_TOP/$HK_BIN ;; esac
+HK_TOOLS=${HK_TOOLS:-$HK_BUILD/tests/tools}
+case $HK_TOOLS in /*) ;; *) HK_TOOLS=$HK_TOP/$HK_TOOLS ;; esac
+export HK_TOP HK_BIN HK_TOOLS
+PATH=$HK_BIN:$HK_TOP/shell:$HK_TOOLS:$PATH
+
+# Background processes started with bg; killed by bg_cleanup.
+HK_BG_PIDS=()
+
+# bg CMD...: start CMD in the background, its pid in $BG_PID.
+bg() {
+	"$@" &
+	BG_PID=$!
+	HK_BG_PIDS+=("$BG_PID")
+}
+
+bg_cleanup() {
+	local p
+	for p in "${HK_BG_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for p in "${HK_BG_PIDS[@]}"; do
+		# Give each a moment to exit cleanly, then insist.
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	HK_BG_PIDS=()
+}
+
+# wait_until SECONDS CMD...: run CMD every 50 ms until it succeeds;
+# fail (status 1) if SECONDS pass first.  Bounded in time and count.
+wait_until() {
+	local limit=$1 i n
+	shift
+	n=$(awk -v s="$limit" 'BEGIN { printf "%d", s * 20 }')
+	for ((i = 0; i <= n; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	echo "wait_until: gave up after ${limit}s: $*" >&2
+	return 1
+}
+
+# A scratch directory for this test, removed by bats.
+scratch() {
+	echo "${BATS_TEST_TMPDIR:-${BATS_TMPDIR:-/tmp}}"
+}

@@ -58,3 +58,18 @@ wait_until() {
 scratch() {
 	echo "${BATS_TEST_TMPDIR:-${BATS_TMPDIR:-/tmp}}"
 }
+
+# san_clean FILE...: fail if a log holds a sanitizer report.  Daemons
+# started by a test log to a file; under the sanitizer pass (HK_SAN=1)
+# a report there must fail the test even if the daemon kept running.
+san_clean() {
+	local f
+	for f in "$@"; do
+		[ -e "$f" ] || continue
+		if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$f"; then
+			echo "sanitizer report in $f:" >&2
+			grep -A20 -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$f" | head -40 >&2
+			return 1
+		fi
+	done
+}

@@ -10,6 +10,7 @@
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
+.DEFAULT_GOAL := all
 
 PREFIX  ?= /usr/local
 DESTDIR ?=

@@ -79,6 +79,11 @@ struct hk_nl *hk_nl_open(void)
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, on_error, nl);
+	/* libnl peeks at every message to size its buffer: two recvmsg
+	 * per acknowledgement.  The kernel never builds a netlink message
+	 * larger than 32 KiB, so a 64 KiB buffer makes the peek useless. */
+	nl_socket_disable_msg_peek(nl->sk);
+	nl_socket_set_msg_buf_size(nl->sk, 65536);
 	return nl;
 }
 

@@ -73,3 +73,8 @@ san_clean() {
 		fi
 	done
 }
+
+# tsk ARGS...: tshark without its "running as root" chatter on stderr.
+tsk() {
+	tshark -n "$@" 2>/dev/null
+}

@@ -96,6 +96,9 @@ net_attach() {
 		esac
 	done
 	ip -n "$(ns "$host")" link set "$ifn" up
+	# The kernel reports carrier asynchronously (linkwatch); frames sent
+	# before it does are dropped, so wait until the link is really up.
+	wait_until 5 sh -c "ip -n '$(ns "$host")' link show '$ifn' | grep -q 'state UP'"
 }
 
 # net_host HOST [ADDR/PLEN...]: HOST with eth0 on switch sw.
@@ -132,14 +135,16 @@ net_has() {
 }
 
 # Capture on the switch's bridge into FILE with a pcap filter, in the
-# background; cap_stop ends it (flushing what it has).
+# background; returns once tcpdump is listening (at most 10 s).
+# cap_stop ends it (flushing what it has).
 cap_start() {
 	local file=$1 filter=$2 sw=${3:-sw}
-	ip netns exec "$(ns "$sw")" tcpdump -i br0 -U -n -w "$file" "$filter" 2>/dev/null &
+	HK_CAP_ERR=$file.stderr
+	: >"$HK_CAP_ERR"
+	ip netns exec "$(ns "$sw")" tcpdump -i br0 --immediate-mode -U -n -w "$file" "$filter" 2>"$HK_CAP_ERR" &
 	HK_CAP_PID=$!
 	HK_BG_PIDS+=("$HK_CAP_PID")
-	# tcpdump needs a moment before it sees packets.
-	sleep 0.5
+	wait_until 10 grep -q "listening on" "$HK_CAP_ERR"
 }
 cap_stop() {
 	sleep 0.2

@@ -32,6 +32,10 @@ ifneq ($(SAN),)
 CFLAGS  += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SAN)
 endif
+# FUZZ=1 (with CC=clang): every object instrumented for libFuzzer.
+ifneq ($(FUZZ),)
+CFLAGS  += -fsanitize=fuzzer-no-link
+endif
 ALL_CFLAGS = $(HK_CPPFLAGS) $(CPPFLAGS) $(WARN) $(CFLAGS)
 
 NL_ROUTE := -lnl-route-3 -lnl-3
@@ -103,13 +107,32 @@ $(O)/tests/tools/%: tests/tools/%.c $(O)/libhakit.a
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(O)/tests/tools/%,$(wildcard tests/tools/*.c))
 testbins: $(O)/tests/unit/run $(TEST_TOOLS)
 
+# libFuzzer targets, one per parser of outside input (fuzz/fuzz_*.c),
+# linked like the unit runner.  Built by `make fuzz` and `make check` in
+# $(O)/fuzz with clang, ASan and UBSan.
+FUZZ_TARGETS := $(patsubst fuzz/%.c,$(O)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+$(O)/fuzz/%: fuzz/%.c $(TOOL_OBJS) $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(NL_ROUTE) $(NL_GENL) $(SSL)
+fuzzbins: $(FUZZ_TARGETS)
+
+FUZZ_MAKE = $(MAKE) O=$(O)/fuzz CC=clang SAN=address,undefined FUZZ=1 fuzzbins
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(FUZZ_MAKE)
+	HK_BUILD=$(O) fuzz/run --seconds $(FUZZ_SECONDS)
+
 deps:
 	tests/deps.sh all
 
 check: deps
 	$(MAKE) all testbins
 	$(MAKE) O=$(O)/asan SAN=address,undefined all testbins
+	$(FUZZ_MAKE)
 	HK_BUILD=$(O) tests/run
+
+bench: deps all
+	bench/run
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
@@ -129,6 +152,6 @@ install: all
 clean:
 	rm -rf $(O)
 
-.PHONY: all check deps install clean testbins
+.PHONY: all check deps install clean testbins fuzz fuzzbins bench
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -94,6 +94,7 @@ sysctls() {
 	local bad before=$(sysctls)
 	for bad in 192.0.2.300 192.0.2.1/24 2001:db8::1/64 2001:db8:::1 eth0 "" 1.2.3; do
 		run rs start 192.0.2.201 "$bad"
+		catalogue rs-lo0 start 192.0.2.201 "$bad"
 		[ "$status" -eq 2 ]
 		[ "$output" = "rs-lo0: '$bad' is not an IPv4 or IPv6 host address" ]
 	done
@@ -105,6 +106,7 @@ sysctls() {
 
 @test "usage errors exit 2; -h prints the usage and exits 0" {
 	run rs frob
+	catalogue rs-lo0 frob
 	[ "$status" -eq 2 ]
 	[[ "$output" == "rs-lo0: unknown command 'frob' (start, stop, status)"* ]]
 	run rs start

@@ -106,6 +106,7 @@ bad() {
 	local want=${*: -1} before after
 	before=$(addrs)
 	run nsx a vipctl "${@:1:$#-1}"
+	catalogue vipctl "${@:1:$#-1}"
 	after=$(addrs)
 	echo "status=$status output=$output"
 	[ "$status" -eq 2 ]

@@ -78,3 +78,16 @@ san_clean() {
 tsk() {
 	tshark -n "$@" 2>/dev/null
 }
+
+# catalogue TOOL ARGS...: after `run`, record a bad input, what the tool
+# answered ($output's first line) and its exit status ($status) for the
+# README's bad-input catalogue (tests/catalogue renders it).  Recorded
+# on the normal pass only.
+catalogue() {
+	[ -n "${HK_SAN:-}" ] && return 0
+	local tool=$1 dir=$HK_BUILD/catalogue args
+	shift
+	mkdir -p "$dir"
+	args=$(printf '%q ' "$@")
+	printf '%s\t%s\t%s\n' "${args% }" "$status" "${lines[0]:-}" >>"$dir/$tool.tsv"
+}

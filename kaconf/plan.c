@@ -597,6 +597,9 @@ int kc_plan_write(struct kc_ctx *c, struct kc_conf *conf,
 	unsigned label = 0;
 	fprintf(out, "plan\t%d\n", PLAN_VERSION);
 	fprintf(out, "source\t%s\n", o->source);
+	if (conf->script_user)
+		fprintf(out, "script_user\t%s\t%s\n", conf->script_user,
+			conf->script_group ? conf->script_group : "-");
 	for (const struct kc_inst *in = conf->insts; in; in = in->next)
 		write_vrrpd(&w, conf, in);
 	for (const struct kc_group *g = conf->groups; g; g = g->next) {

@@ -8,7 +8,11 @@
 #include "parse.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Levenshtein distance, capped: only small distances matter. */
 static unsigned edit_distance(const char *a, const char *b)
@@ -281,6 +285,89 @@ struct kc_cmd *kc_arg_cmd(struct kc_ctx *c, const struct kc_stmt *st,
 	return cmd;
 }
 
+/* ---- enable_script_security ------------------------------------------- */
+
+/*
+ * keepalived's rule: every component of the script's resolved path must be
+ * owned by root and writable by no one else (a group other than root's
+ * with write permission, or the world's; sticky directories such as /tmp
+ * excepted).  Returns NULL if the script may run, else why not.
+ */
+static const char *insecure(struct kc_arena *a, const char *path)
+{
+	char *real = realpath(path, NULL), *p;
+	const char *why = NULL;
+
+	if (!real)
+		return NULL;	/* missing: secure_cmd() says so */
+	for (p = real;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char sav = *p;
+			struct stat st;
+
+			*p = '\0';
+			if (stat(p == real ? "/" : real, &st) < 0) {
+				why = kc_printf(a, "'%s' cannot be read (%s)", p == real ? "/" : real,
+						strerror(errno));
+			} else if (st.st_uid != 0) {
+				why = kc_printf(a, "'%s' is owned by uid %u, not root",
+						p == real ? "/" : real, (unsigned)st.st_uid);
+			} else if ((!S_ISDIR(st.st_mode) || !(st.st_mode & S_ISVTX)) &&
+				   ((st.st_gid != 0 && (st.st_mode & S_IWGRP)) ||
+				    (st.st_mode & S_IWOTH))) {
+				why = kc_printf(a, "'%s' is writable by %s",
+						p == real ? "/" : real,
+						st.st_mode & S_IWOTH ? "everyone" : "its group");
+			}
+			*p = sav;
+			if (why || sav == '\0')
+				break;
+		}
+	}
+	free(real);
+	return why;
+}
+
+static void secure_cmd(struct kc_ctx *c, const struct kc_cmd *cmd)
+{
+	const char *why;
+
+	/* a bare name is looked up in PATH when it runs: not checked here */
+	if (!cmd || !strchr(cmd->w[0], '/'))
+		return;
+	if (access(cmd->w[0], F_OK) < 0)
+		kc_warn(c, &cmd->pos, "enable_script_security: '%s' cannot be found here "
+			"(%s); keepalived disables a script it cannot find", cmd->w[0],
+			strerror(errno));
+	else if ((why = insecure(&c->arena, cmd->w[0])))
+		kc_error(c, &cmd->pos, "enable_script_security: '%s' may not run: %s "
+			 "(keepalived disables such scripts)", cmd->w[0], why);
+}
+
+static void check_security(struct kc_ctx *c, const struct kc_conf *conf)
+{
+	for (const struct kc_script *s = conf->scripts; s; s = s->next)
+		secure_cmd(c, &s->cmd);
+	for (const struct kc_inst *in = conf->insts; in; in = in->next) {
+		secure_cmd(c, in->notify);
+		secure_cmd(c, in->notify_master);
+		secure_cmd(c, in->notify_backup);
+		secure_cmd(c, in->notify_fault);
+		secure_cmd(c, in->notify_stop);
+	}
+	for (const struct kc_vs *vs = conf->vss; vs; vs = vs->next) {
+		secure_cmd(c, vs->quorum_up);
+		secure_cmd(c, vs->quorum_down);
+		for (const struct kc_rs *rs = vs->rs; rs; rs = rs->next) {
+			secure_cmd(c, rs->notify_up);
+			secure_cmd(c, rs->notify_down);
+			for (const struct kc_check *ck = rs->checks; ck; ck = ck->next)
+				if (ck->has_misc)
+					secure_cmd(c, &ck->misc);
+		}
+	}
+}
+
 /* ---- the top level ---------------------------------------------------- */
 
 static const struct kc_kw top_kw[] = {
@@ -322,4 +409,6 @@ void kc_conf_build(struct kc_ctx *c, struct kc_stmt *top, struct kc_conf *conf)
 	 * tracks it, as keepalived allows. */
 	kc_dispatch(c, conf, top, top_kw, top_unsup, "the top level", NULL);
 	kc_vrrp_finish(c, conf);
+	if (conf->script_security)
+		check_security(c, conf);
 }

@@ -1098,6 +1098,7 @@ static void finish_inst(struct kc_ctx *c, struct kc_conf *conf, struct kc_inst *
 {
 	bool strict = in->strict || conf->strict;
 
+	check_cmd(c, "notify", in->notify);
 	check_cmd(c, "notify_master", in->notify_master);
 	check_cmd(c, "notify_backup", in->notify_backup);
 	check_cmd(c, "notify_fault", in->notify_fault);

@@ -449,3 +449,15 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"configuration OK"* ]]
 }
+
+@test "reports for a checker the plan does not have are logged and ignored" {
+	conf_lvs
+	start "$T/k.conf"
+	hc "DOWN c9 refused"
+	hc "DOWN x1 refused"
+	hc "DOWN c1 refused"
+	ipvs_has "del dest tcp 192.0.2.100:80 198.51.100.1:80 --idempotent"
+	logs "ignoring a report for unknown checker 'c9'"
+	logs "ignoring a report for unknown checker 'x1'"
+	[ "$(wc -l <"$FK/ipvsctl.log")" -eq 2 ]
+}

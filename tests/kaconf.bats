@@ -90,19 +90,20 @@ ka01() {
 
 # ---- the seeds ------------------------------------------------------------
 
-@test "seed 000 nginx: check passes with its three warnings and the track_file note" {
+@test "seed 000 nginx: check passes with its warnings and the track_file note" {
 	run kaconf -c "$FIX/000-nginx.conf"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"000-nginx.conf:7:5: warning: 'vrrp_skip_check_adv_addr' in global_defs: not supported by hakit; ignored"* ]]
 	[[ "$output" == *"000-nginx.conf:36:5: warning: 'user' in vrrp_script"* ]]
 	[[ "$output" == *"000-nginx.conf:47:15: warning: vrrp_instance VI_1: preempt_delay needs state BACKUP; cleared, as keepalived does"* ]]
 	[[ "$output" == *"000-nginx.conf:93:9: note: track_file nginx_pid: the number in /tmp/nginx.txt times -10 is added to VI_1's priority; a missing or empty file counts as 0 (healthy)"* ]]
-	[[ "$output" == *"configuration OK (3 warnings)"* ]]
+	[[ "$output" == *"000-nginx.conf:26:12: warning: enable_script_security: '/etc/keepalived/check_nginx.sh' cannot be found here"* ]]
+	[[ "$output" == *"configuration OK (4 warnings)"* ]]
 }
 
 @test "seed 000 nginx: the vrrpd configuration carries every setting, line by line" {
 	plan "$FIX/000-nginx.conf"
-	[ "$(cat "$T/plan")" = "$(printf 'plan\t1\nsource\t%s\nvrrpd\tVI_1\t%s\t%s' \
+	[ "$(cat "$T/plan")" = "$(printf 'plan\t1\nsource\t%s\nscript_user\troot\t-\nvrrpd\tVI_1\t%s\t%s' \
 		"$FIX/000-nginx.conf" "$T/p/VI_1.conf" /run/hakit/vrrp/VI_1.state)" ]
 	run sed 1d "$T/p/VI_1.conf"
 	[ "$output" = "name VI_1
@@ -360,4 +361,47 @@ kaconf_lines() {
 		san_clean "$T/err" || { echo "in $f"; return 1; }
 		rm -rf "$T/p"
 	done
+}
+
+secure_conf() {
+	cat >"$T/s.conf" <<EOF
+global_defs { enable_script_security }
+vrrp_script chk { script "$1 arg" }
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 9
+    virtual_ipaddress { 192.0.2.1 }
+    track_script { chk }
+}
+EOF
+}
+
+@test "enable_script_security refuses a script others can write, naming the path" {
+	mkdir -m 0755 "$T/sec"
+	printf '#!/bin/sh\n' >"$T/sec/chk.sh"
+	chmod 0757 "$T/sec/chk.sh"
+	secure_conf "$T/sec/chk.sh"
+	run kaconf -c "$T/s.conf"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"s.conf:2:26: error: enable_script_security: '$T/sec/chk.sh' may not run: '$T/sec/chk.sh' is writable by everyone (keepalived disables such scripts)"* ]]
+	chmod 0755 "$T/sec/chk.sh"
+	chmod 0777 "$T/sec"
+	run kaconf -c "$T/s.conf"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"'$T/sec' is writable by everyone"* ]]
+}
+
+@test "enable_script_security accepts a root-owned script in root-owned directories" {
+	[ "$(id -u)" = 0 ] || skip "needs root to own the script"
+	mkdir -m 0755 "$T/sec"
+	printf '#!/bin/sh\n' >"$T/sec/chk.sh"
+	chmod 0755 "$T/sec/chk.sh"
+	chmod go-w "$T"
+	secure_conf "$T/sec/chk.sh"
+	run kaconf -c "$T/s.conf"
+	[ "$status" -eq 0 ]
+	chown 65534 "$T/sec/chk.sh"
+	run kaconf -c "$T/s.conf"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"'$T/sec/chk.sh' is owned by uid 65534, not root"* ]]
 }

@@ -141,15 +141,69 @@ static void do_include(struct lexer *lx, const char *file, struct kc_word *w,
 	globfree(&g);
 }
 
+/*
+ * "include PATTERN": the pattern is taken whole, braces and all (csh brace
+ * expansion), up to a blank or a comment, or in double quotes.  Returns
+ * true if the line was an include line (and was handled).
+ */
+static bool include_line(struct lexer *lx, const char *file, unsigned lineno,
+			 const char *line, size_t len)
+{
+	struct kc_ctx *c = lx->c;
+	struct kc_word w[2] = { 0 };
+	size_t i = 0, k, j;
+
+	while (i < len && is_blank(line[i]))
+		i++;
+	for (k = i; k < len && line[k] >= 'a' && line[k] <= 'z'; k++)
+		;
+	if (k - i < 7 || strncmp(line + i, "include", 7) != 0 ||
+	    (k - i == 8 && !strchr("rmwba", line[i + 7])) || k - i > 8 ||
+	    (k < len && !is_blank(line[k])))
+		return false;
+	w[0].s = kc_strndup(&c->arena, line + i, k - i);
+	w[0].pos = (struct kc_pos){ file, lineno, column(line, i) };
+	for (i = k; i < len && is_blank(line[i]); i++)
+		;
+	w[1].pos = (struct kc_pos){ file, lineno, column(line, i) };
+	if (i < len && line[i] == '"') {
+		for (j = i + 1; j < len && line[j] != '"'; j++)
+			;
+		if (j >= len) {
+			kc_error(c, &w[1].pos, "quoted string is not closed on its line");
+			return true;
+		}
+		w[1].s = kc_strndup(&c->arena, line + i + 1, j - i - 1);
+		j++;
+	} else {
+		for (j = i; j < len && !is_blank(line[j]) && line[j] != '#' &&
+			    line[j] != '!'; j++)
+			;
+		w[1].s = kc_strndup(&c->arena, line + i, j - i);
+	}
+	while (j < len && is_blank(line[j]))
+		j++;
+	if (!*w[1].s || (j < len && line[j] != '#' && line[j] != '!')) {
+		kc_error(c, &w[0].pos, "'%s' takes one file name or pattern", w[0].s);
+		return true;
+	}
+	if (w[0].s[7])
+		kc_note(c, &w[0].pos, "'%s': its extra checks are not made; read as 'include'",
+			w[0].s);
+	do_include(lx, file, w, 2);
+	return true;
+}
+
 /* Tokenise one line; an include line is expanded instead of emitted. */
 static void lex_line(struct lexer *lx, const char *file, unsigned lineno,
 		     const char *line, size_t len)
 {
 	struct kc_ctx *c = lx->c;
-	struct kc_word words[64];
 	struct tok pend[256];
-	size_t np = 0, nw = 0, i = 0;
-	bool only_words = true;
+	size_t np = 0, i = 0;
+
+	if (include_line(lx, file, lineno, line, len))
+		return;
 
 	while (i < len) {
 		char ch = line[i];
@@ -165,7 +219,6 @@ static void lex_line(struct lexer *lx, const char *file, unsigned lineno,
 		w.pos.line = lineno;
 		w.pos.col = column(line, i);
 		if (ch == '{' || ch == '}') {
-			only_words = false;
 			if (np < sizeof(pend) / sizeof(pend[0])) {
 				pend[np].kind = ch == '{' ? T_LB : T_RB;
 				pend[np].w = w;
@@ -222,24 +275,6 @@ static void lex_line(struct lexer *lx, const char *file, unsigned lineno,
 		pend[np].kind = T_WORD;
 		pend[np].w = w;
 		np++;
-		if (nw < sizeof(words) / sizeof(words[0]))
-			words[nw++] = w;
-	}
-
-	if (np && pend[0].kind == T_WORD && !pend[0].w.quoted &&
-	    strncmp(pend[0].w.s, "include", 7) == 0 &&
-	    (pend[0].w.s[7] == '\0' ||
-	     (strchr("rmwba", pend[0].w.s[7]) && pend[0].w.s[8] == '\0'))) {
-		if (!only_words) {
-			kc_error(c, &pend[0].w.pos, "a brace on an include line");
-			return;
-		}
-		if (pend[0].w.s[7])
-			kc_note(c, &pend[0].w.pos,
-				"'%s': its extra checks are not made; read as 'include'",
-				pend[0].w.s);
-		do_include(lx, file, words, nw);
-		return;
 	}
 	for (size_t k = 0; k < np; k++)
 		push(lx, pend[k].kind, &pend[k].w);

@@ -405,3 +405,94 @@ EOF
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"'$T/sec/chk.sh' is owned by uid 65534, not root"* ]]
 }
+
+# ---- generated malformed files ---------------------------------------------
+
+# kc_bin: the sanitizer build if there is one (these runs read broken
+# input), else the normal one.
+kc_bin() {
+	if [ -x "$HK_BUILD/asan/bin/kaconf" ]; then
+		echo "$HK_BUILD/asan/bin/kaconf"
+	else
+		command -v kaconf
+	fi
+}
+
+# verdict FILE: kaconf -c must exit 0 or 2, every error naming FILE:L:C,
+# and the sanitizer must stay quiet.
+verdict() {
+	local rc=0
+	ASAN_OPTIONS=detect_leaks=1 "$KC" -c "$1" >"$T/out" 2>&1 || rc=$?
+	case $rc in 0 | 2) ;; *) echo "exit $rc on $2"; cat "$T/out"; return 1 ;; esac
+	san_clean "$T/out" || { echo "on $2"; return 1; }
+	if grep ': error: ' "$T/out" | grep -v "^kaconf: $1:[0-9]*:[0-9]*: error: "; then
+		echo "an error without a position on $2"
+		return 1
+	fi
+	[ "$rc" = 0 ] || grep -q ': error: ' "$T/out" || { echo "exit 2 without an error on $2"; return 1; }
+}
+
+@test "seeds cut short are refused with positioned errors or accepted, never a crash" {
+	KC=$(kc_bin)
+	local f n i
+	# every other line of two seeds: a cut inside each kind of block
+	for f in 000-nginx 001-ka01-www.http; do
+		n=$(wc -l <"$FIX/$f.conf")
+		for ((i = 1; i < n; i += 2)); do
+			head -n "$i" "$FIX/$f.conf" >"$T/cut.conf"
+			verdict "$T/cut.conf" "$f cut after line $i" || return 1
+		done
+	done
+}
+
+@test "removing any one brace from a seed is an error with its position" {
+	KC=$(kc_bin)
+	local f nb i
+	for f in 000-lvs 001-ka02-www.http; do
+		# braces outside comments (these seeds quote none)
+		nb=$(sed 's/[#!].*//' "$FIX/$f.conf" | grep -o '[{}]' | wc -l)
+		for ((i = 1; i <= nb; i++)); do
+			awk -v k="$i" '{
+				out = ""; code = 1
+				for (j = 1; j <= length($0); j++) {
+					ch = substr($0, j, 1)
+					if (ch == "#" || ch == "!") code = 0
+					if (code && (ch == "{" || ch == "}")) { seen++; if (seen == k) continue }
+					out = out ch
+				}
+				print out
+			}' "$FIX/$f.conf" >"$T/nb.conf"
+			verdict "$T/nb.conf" "$f without brace $i" || return 1
+			grep -q ": error: " "$T/out" || { echo "$f without brace $i: accepted"; return 1; }
+		done
+	done
+}
+
+@test "an include inside an included file is relative to that file" {
+	mkdir -p "$T/etc/a/b"
+	echo 'include a/*.conf' >"$T/etc/main.conf"
+	echo 'include b/inner.conf' >"$T/etc/a/mid.conf"
+	printf 'vrrp_instance V {\n interface eth0\n virtual_router_id 3\n virtual_ipaddress { 192.0.2.3 }\n}\n' >"$T/etc/a/b/inner.conf"
+	cd /
+	plan "$T/etc/main.conf"
+	grep -qx 'vrid 3' "$T/p/V.conf"
+}
+
+@test "a file that includes itself is an error at the include line" {
+	printf 'global_defs { router_id x }\ninclude loop.conf\n' >"$T/loop.conf"
+	run kaconf -c "$T/loop.conf"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"loop.conf:2:9: error: '$T/loop.conf' includes itself"* ]]
+}
+
+@test "an include with braces takes each match, in order, as keepalived does" {
+	for n in a b c; do
+		printf 'vrrp_instance V%s {\n interface eth0\n virtual_router_id %d\n virtual_ipaddress { 192.0.2.%d }\n}\n' \
+			$n $(( $(printf %d "'$n") - 90 )) $(( $(printf %d "'$n") - 90 )) >"$T/$n.conf"
+	done
+	echo 'include {c,a}.conf' >"$T/main.conf"
+	plan "$T/main.conf"
+	run cut -f2 "$T/plan"
+	[ "${lines[2]}" = Vc ] && [ "${lines[3]}" = Va ]
+	[ "${#lines[@]}" -eq 4 ]
+}

@@ -461,3 +461,14 @@ EOF
 	logs "ignoring a report for unknown checker 'x1'"
 	[ "$(wc -l <"$FK/ipvsctl.log")" -eq 2 ]
 }
+
+@test "a tool the configuration needs that is not installed stops hakit with exit 1, naming it" {
+	conf_lvs
+	mkdir "$T/bin2"
+	ln -s "$(command -v kaconf)" "$T/bin2/kaconf"
+	ln -s "$T/bin/ipvsctl" "$T/bin2/ipvsctl"
+	PATH=$T/bin2:/usr/bin:/bin run "$HK_TOP/shell/hakit" run -f "$T/k.conf" -r "$T/run"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not found in PATH: vrrpd hcheck; not started"* ]]
+	[ ! -s "$FK/ipvsctl.log" ]
+}

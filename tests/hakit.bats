@@ -308,10 +308,11 @@ EOF
 @test "a child that dies is restarted with growing delays" {
 	conf_lvs
 	touch "$FK/vrrpd.die"
-	start "$T/k.conf"
-	logs "vrrpd for VI_1 exited with status 3; restarting in 1s"
-	logs "vrrpd for VI_1 exited with status 3; restarting in 2s"
-	logs "vrrpd for VI_1 exited with status 3; restarting in 4s"
+	HAKIT_BACKOFF_MIN=0.3 start "$T/k.conf"
+	logs "vrrpd for VI_1 exited with status 3; restarting in 0.3s"
+	logs "vrrpd for VI_1 exited with status 3; restarting in 0.6s"
+	logs "vrrpd for VI_1 exited with status 3; restarting in 1.2s"
+	logs "restarting vrrpd for VI_1"
 	rm "$FK/vrrpd.die"
 	wait_until 15 grep -q '^stop\|MASTER' "$T/run/vrrp/VI_1.state"
 	# a healthy start after the failures, and it stays up

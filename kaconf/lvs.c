@@ -746,7 +746,9 @@ static void v_family(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	if (strcmp(st->w[1].s, "inet") == 0)
 		vs->family = AF_INET;
 	else if (strcmp(st->w[1].s, "inet6") == 0)
-		vs->family = AF_INET6;
+		kc_error(c, &st->w[1].pos, "ip_family inet6: IPv6 fwmark services are "
+			 "not supported by hakit yet (ipvsctl names a fwmark service by "
+			 "its mark alone)");
 	else
 		kc_error(c, &st->w[1].pos, "ip_family: '%s' is not inet or inet6", st->w[1].s);
 }

@@ -496,3 +496,18 @@ verdict() {
 	[ "${lines[2]}" = Vc ] && [ "${lines[3]}" = Va ]
 	[ "${#lines[@]}" -eq 4 ]
 }
+
+@test "an IPv6 virtual server plans bracketed addresses for ipvsctl and hcheck" {
+	printf 'virtual_server 2001:db8::10 443 {\n lb_kind DR\n real_server 2001:db8::21 443 {\n  SSL_GET { url { path /\n status_code 200-299 302 }\n  enable_sni\n  virtualhost www.example.org }\n }\n}\n' >"$T/v6.conf"
+	plan "$T/v6.conf"
+	grep -qxF "$(printf 'vs\tv1\ttcp\t[2001:db8::10]:443\t1\t0\tup\t-\t-\t0\t0\t0')" "$T/plan"
+	grep -qx -- '-a -t \[2001:db8::10\]:443 -r \[2001:db8::21\]:443 -g -w 1' "$T/p/ipvs.rules"
+	grep -qx 'https \[2001:db8::21\]:443 / --status 200-299,302 --vhost www.example.org --sni www.example.org --timeout 5 --retry 1 --delay-before-retry 3 --name c1' "$T/p/watch-60s-up.list"
+}
+
+@test "IPv6 fwmark services are an error that says why" {
+	printf 'virtual_server fwmark 6 {\n ip_family inet6\n}\n' >"$T/f6.conf"
+	run kaconf -c "$T/f6.conf"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"f6.conf:2:12: error: ip_family inet6: IPv6 fwmark services are not supported by hakit yet"* ]]
+}

@@ -1,0 +1,313 @@
+/* kaconf: keepalived's defaults and start-up rules, and the initial state
+ * of virtual servers. */
+#include "t.h"
+#include "../../kaconf/kc.h"
+
+#include <stdlib.h>
+
+struct run {
+	struct kc_ctx c;
+	char *diag;
+	size_t dlen;
+	struct kc_conf conf;
+};
+
+static void build(struct run *r, const char *text)
+{
+	struct kc_stmt *top;
+
+	memset(r, 0, sizeof(*r));
+	r->c.diag = open_memstream(&r->diag, &r->dlen);
+	top = kc_read_buf(&r->c, "t.conf", text, strlen(text));
+	kc_conf_build(&r->c, top, &r->conf);
+	fflush(r->c.diag);
+}
+
+static void done(struct run *r)
+{
+	fclose(r->c.diag);
+	free(r->diag);
+	kc_arena_free(&r->c.arena);
+}
+
+#define INST(body) "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n" \
+		   " virtual_ipaddress { 192.0.2.10/24 }\n" body "}\n"
+
+TEST(kc_instance_defaults_are_keepalived_s)
+{
+	struct run r;
+	struct kc_inst *in;
+
+	build(&r, INST(""));
+	in = r.conf.insts;
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_INT(in->priority, 100);
+	CHECK_EQ_INT(in->state, KC_STATE_BACKUP);
+	CHECK_EQ_INT(in->advert_us, 1000000);
+	CHECK_EQ_INT(in->version, 2);
+	CHECK_EQ_INT(in->accept, 1);
+	CHECK_EQ_INT(in->garp_delay, 5);
+	CHECK_EQ_INT(in->garp_repeat, 5);
+	CHECK_EQ_INT(in->vips->pfx.plen, 24);
+	done(&r);
+}
+
+TEST(kc_state_master_without_priority_is_the_owner)
+{
+	struct run r;
+
+	build(&r, INST(" state MASTER\n"));
+	CHECK_EQ_INT(r.conf.insts->priority, 255);
+	done(&r);
+	build(&r, INST(" priority 255\n"));
+	CHECK_EQ_INT(r.conf.insts->state, KC_STATE_MASTER);
+	done(&r);
+}
+
+TEST(kc_nopreempt_needs_state_backup)
+{
+	struct run r;
+
+	build(&r, INST(" state MASTER\n priority 150\n nopreempt\n preempt_delay 5\n"));
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK(!r.conf.insts->nopreempt);
+	CHECK_EQ_INT(r.conf.insts->preempt_delay_us, 0);
+	CHECK(strstr(r.diag, "nopreempt needs state BACKUP") != NULL);
+	done(&r);
+	build(&r, INST(" state BACKUP\n priority 150\n nopreempt\n"));
+	CHECK(r.conf.insts->nopreempt);
+	CHECK_EQ_INT(r.c.warnings, 0);
+	done(&r);
+}
+
+TEST(kc_vrrp_strict_applies_keepalived_s_rules)
+{
+	struct run r;
+
+	build(&r, "global_defs { vrrp_strict }\n"
+		  INST(" state MASTER\n priority 100\n preempt_delay 3\n"
+		       " authentication { auth_type PASS\n auth_pass x }\n"));
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_INT(r.conf.insts->state, KC_STATE_BACKUP);
+	CHECK(!r.conf.insts->has_auth);
+	CHECK_EQ_INT(r.conf.insts->preempt_delay_us, 0);
+	CHECK_EQ_INT(r.conf.insts->accept, 0);
+	CHECK(r.conf.insts->strict);
+	done(&r);
+	build(&r, "global_defs { vrrp_strict }\n" INST(" unicast_peer { 192.0.2.2 }\n"));
+	CHECK_EQ_INT(r.c.errors, 1);
+	CHECK(strstr(r.diag, "vrrp_strict forbids unicast peers") != NULL);
+	done(&r);
+}
+
+TEST(kc_v2_advert_int_fractions_are_rounded_with_a_warning)
+{
+	struct run r;
+
+	build(&r, INST(" advert_int 1.6\n"));
+	CHECK_EQ_INT(r.conf.insts->advert_us, 2000000);
+	CHECK(strstr(r.diag, "t.conf:5:13: warning: advert_int: VRRPv2 counts whole seconds") != NULL);
+	done(&r);
+	build(&r, INST(" advert_int 0.25\n version 3\n"));
+	CHECK_EQ_INT(r.c.warnings, 0);
+	CHECK_EQ_INT(r.conf.insts->advert_us, 250000);
+	done(&r);
+	build(&r, INST(" advert_int 0.255\n version 3\n"));
+	CHECK_EQ_INT(r.c.errors, 1);
+	done(&r);
+}
+
+TEST(kc_out_of_range_values_are_errors_naming_the_value)
+{
+	struct run r;
+
+	build(&r, INST(" priority 300\n"));
+	CHECK_EQ_INT(r.c.errors, 1);
+	CHECK(strstr(r.diag, "t.conf:5:11: error: priority: '300' is out of range 1-255") != NULL);
+	done(&r);
+	build(&r, INST(" state master\n"));
+	CHECK(strstr(r.diag, "state: 'master' is not MASTER or BACKUP") != NULL);
+	done(&r);
+}
+
+TEST(kc_typo_keywords_are_reported_with_a_guess)
+{
+	struct run r;
+
+	build(&r, INST(" unicast src_ip 10.1.1.2\n priorty 90\n"));
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_INT(r.c.warnings, 2);
+	CHECK(strstr(r.diag, "t.conf:5:2: warning: unknown keyword 'unicast' in "
+		      "vrrp_instance VI_1; the line is ignored (did you mean "
+		      "'unicast_src_ip'?)") != NULL);
+	CHECK(strstr(r.diag, "(did you mean 'priority'?)") != NULL);
+	CHECK(!r.conf.insts->usrc.family);
+	done(&r);
+}
+
+TEST(kc_unquoted_notify_words_are_what_keepalived_makes_of_them)
+{
+	struct run r;
+
+	build(&r, INST(" notify_master /bin/n.sh master\n notify_backup \"/bin/n.sh backup\"\n"));
+	CHECK_EQ_INT(r.conf.insts->notify_master->n, 1);
+	CHECK(strstr(r.diag, "keepalived takes 'master' as the user") != NULL);
+	CHECK_EQ_INT(r.conf.insts->notify_backup->n, 2);
+	CHECK_EQ_STR(r.conf.insts->notify_backup->w[1], "backup");
+	done(&r);
+}
+
+TEST(kc_track_weights_resolve_as_keepalived)
+{
+	struct run r;
+	struct kc_track *t;
+
+	build(&r, "vrrp_script chk { script /x\n weight -10\n fall 3\n rise 2 }\n"
+		  "track_file tf { file /tmp/f }\n"
+		  INST(" track_script { chk\n chk weight 5 reverse }\n"
+		       " track_file { tf }\n track_interface { eth1 weight -20 }\n"));
+	CHECK_EQ_INT(r.c.errors, 0);
+	t = r.conf.insts->tracks;
+	CHECK_EQ_INT(t->weight, -10);
+	CHECK_EQ_INT(t->next->weight, -5);
+	CHECK_EQ_INT(t->next->next->weight, 1);	/* track_file's default */
+	CHECK_EQ_INT(t->next->next->next->weight, -20);
+	done(&r);
+	build(&r, INST(" track_script { nosuch }\n"));
+	CHECK(strstr(r.diag, "t.conf:5:17: error: track_script: there is no vrrp_script 'nosuch'") != NULL);
+	done(&r);
+}
+
+TEST(kc_sync_group_members_track_with_weight_zero)
+{
+	struct run r;
+
+	build(&r, "vrrp_script chk { script /x\n weight -10 }\n"
+		  "vrrp_sync_group G { group { VI_1\n VI_2 } }\n"
+		  INST(" track_script { chk }\n")
+		  "vrrp_instance VI_2 { interface eth1\n virtual_router_id 8\n"
+		  " virtual_ipaddress { 198.51.100.1 } }\n");
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_STR(r.conf.insts->group, "G");
+	CHECK_EQ_INT(r.conf.insts->tracks->weight, 0);
+	CHECK(strstr(r.diag, "keepalived forces weight 0") != NULL);
+	done(&r);
+}
+
+TEST(kc_ipv6_instances_are_version_3_and_families_do_not_mix)
+{
+	struct run r;
+
+	build(&r, "vrrp_instance V6 { interface eth0\n virtual_router_id 9\n"
+		  " virtual_ipaddress { 2001:db8::10/64 } }\n");
+	CHECK_EQ_INT(r.conf.insts->version, 3);
+	CHECK_EQ_INT(r.conf.insts->family, AF_INET6);
+	done(&r);
+	build(&r, "vrrp_instance V { interface eth0\n virtual_router_id 9\n"
+		  " virtual_ipaddress { 192.0.2.1\n 2001:db8::10 } }\n");
+	CHECK_EQ_INT(r.c.errors, 1);
+	CHECK(strstr(r.diag, "mixes IPv4 and IPv6") != NULL);
+	done(&r);
+}
+
+#define VS(body) "virtual_server 192.0.2.1 80 {\n lb_kind DR\n" body "}\n"
+#define RS(addr, body) " real_server " addr " 80 {\n" body " }\n"
+
+static struct kc_rs *rs_n(struct kc_vs *vs, int n)
+{
+	struct kc_rs *rs = vs->rs;
+
+	while (rs && n--)
+		rs = rs->next;
+	return rs;
+}
+
+TEST(kc_virtual_server_defaults_are_keepalived_s)
+{
+	struct run r;
+	struct kc_vs *vs;
+
+	build(&r, "virtual_server 192.0.2.1 80 {\n" RS("198.51.100.1", "") "}\n");
+	vs = r.conf.vss;
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_STR(vs->sched, "wlc");
+	CHECK_EQ_INT(vs->fwd, KC_FWD_NAT);
+	CHECK_EQ_STR(vs->proto, "tcp");
+	CHECK_EQ_INT(vs->quorum, 1);
+	CHECK_EQ_INT(vs->hysteresis, 0);
+	CHECK_EQ_INT(vs->rs->weight, 1);
+	CHECK_EQ_INT(vs->rs->port, 80);
+	done(&r);
+	build(&r, VS(" persistence_timeout\n"));
+	CHECK_EQ_INT(r.conf.vss->persistence, 360);
+	done(&r);
+}
+
+TEST(kc_alpha_servers_start_down_and_the_sorry_server_stands_in)
+{
+	struct run r;
+	struct kc_vs *vs;
+
+	build(&r, VS(" sorry_server 203.0.113.9 80\n"
+		     RS("198.51.100.1", "  weight 2\n  TCP_CHECK { alpha }\n")
+		     RS("198.51.100.2", "  weight 1\n  TCP_CHECK { }\n")));
+	CHECK_EQ_INT(r.c.errors, 0);
+	vs = r.conf.vss;
+	kc_plan_initial(&r.conf, NULL);
+	CHECK(!rs_n(vs, 0)->alive);
+	CHECK(rs_n(vs, 1)->alive);
+	CHECK(vs->quorum_up_now);	/* weight 1 >= quorum 1 */
+	CHECK(!vs->sorry_in);
+	done(&r);
+	build(&r, VS(" alpha\n sorry_server 203.0.113.9 80\n"
+		     RS("198.51.100.1", "  TCP_CHECK { }\n")));
+	kc_plan_initial(&r.conf, NULL);
+	CHECK(!r.conf.vss->rs->alive);
+	CHECK(!r.conf.vss->quorum_up_now);
+	CHECK(r.conf.vss->sorry_in);
+	done(&r);
+}
+
+TEST(kc_hysteresis_needs_quorum_plus_hysteresis_to_start_up)
+{
+	struct run r;
+
+	build(&r, VS(" quorum 3\n hysteresis 1\n"
+		     RS("198.51.100.1", "  weight 3\n")));
+	kc_plan_initial(&r.conf, NULL);
+	CHECK(!r.conf.vss->quorum_up_now);	/* 3 < 3 + 1 */
+	done(&r);
+}
+
+TEST(kc_carried_state_keeps_health_and_quorum_across_a_reload)
+{
+	struct run r;
+	struct kc_carry carry = { 0 };
+	struct kc_carry_rs cr = { .key = "tcp 192.0.2.1:80 198.51.100.1:80", .up = false };
+	struct kc_carry_vs cv = { .key = "tcp 192.0.2.1:80", .up = true };
+
+	build(&r, VS(" quorum 3\n hysteresis 1\n"
+		     RS("198.51.100.1", "  weight 2\n") RS("198.51.100.2", "  weight 2\n")));
+	carry.rs = &cr;
+	carry.vs = &cv;
+	kc_plan_initial(&r.conf, &carry);
+	CHECK(!rs_n(r.conf.vss, 0)->alive);
+	CHECK(rs_n(r.conf.vss, 1)->alive);
+	/* up, weight 2 is not below 3 - 1: quorum holds */
+	CHECK(r.conf.vss->quorum_up_now);
+	done(&r);
+}
+
+TEST(kc_checker_errors_name_their_place)
+{
+	struct run r;
+
+	build(&r, VS(RS("198.51.100.1", "  HTTP_GET { connect_timeout 1 }\n"
+				"  TCP_CHECK { connect_port 70000 }\n"
+				"  HTTP_GET { url { path /x\n digest xyz } }\n")));
+	CHECK_EQ_INT(r.c.errors, 3);
+	CHECK(strstr(r.diag, "t.conf:4:3: error: HTTP_GET without a url") != NULL);
+	CHECK(strstr(r.diag, "t.conf:5:28: error: connect_port: '70000' is out of range 1-65535") != NULL);
+	CHECK(strstr(r.diag, "t.conf:7:9: error: digest: 'xyz' is not an MD5 digest") != NULL);
+	done(&r);
+}

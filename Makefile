@@ -11,6 +11,8 @@
 .DELETE_ON_ERROR:
 .SUFFIXES:
 .DEFAULT_GOAL := all
+# Keep intermediate objects (the fuzz targets' own .o) between runs.
+.SECONDARY:
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -110,10 +112,10 @@ testbins: $(O)/tests/unit/run $(TEST_TOOLS)
 # libFuzzer targets, one per parser of outside input (fuzz/fuzz_*.c),
 # linked like the unit runner.  Built by `make fuzz` and `make check` in
 # $(O)/fuzz with clang, ASan and UBSan.
-FUZZ_TARGETS := $(patsubst fuzz/%.c,$(O)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
-$(O)/fuzz/%: fuzz/%.c $(TOOL_OBJS) $(O)/libhakit.a
+FUZZ_TARGETS := $(patsubst fuzz/%.c,$(O)/fuzz-bin/%,$(wildcard fuzz/fuzz_*.c))
+$(O)/fuzz-bin/%: $(O)/fuzz/%.o $(TOOL_OBJS) $(O)/libhakit.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(NL_ROUTE) $(NL_GENL) $(SSL)
+	$(CC) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(NL_ROUTE) $(NL_GENL) $(SSL)
 fuzzbins: $(FUZZ_TARGETS)
 
 FUZZ_MAKE = $(MAKE) O=$(O)/fuzz CC=clang SAN=address,undefined FUZZ=1 fuzzbins

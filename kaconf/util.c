@@ -67,7 +67,7 @@ void kc_arena_free(struct kc_arena *a)
 	a->head = NULL;
 }
 
-static void vdiag(struct kc_ctx *c, const struct kc_pos *p, const char *kind,
+HK_PRINTF(4, 0) static void vdiag(struct kc_ctx *c, const struct kc_pos *p, const char *kind,
 		  const char *fmt, va_list ap)
 {
 	FILE *f = c->diag ? c->diag : stderr;

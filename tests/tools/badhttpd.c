@@ -11,6 +11,7 @@
  *   -c SIZE      ...sent as chunks of SIZE bytes, with the final 0 chunk
  * How:
  *   -t MS        trickle: one byte every MS milliseconds
+ *   -T MS        trickle the generated body only (-n)
  *   -k           keep the connection open after sending (until the
  *                client closes it)
  *   -s           send nothing, keep the connection open
@@ -40,7 +41,7 @@
 static struct {
 	const char *file, *portfile, *reqlog;
 	uint64_t gen_bytes, chunk;
-	uint64_t trickle_ms;
+	uint64_t trickle_ms, trickle_body_ms;
 	bool keep, silent, reset;
 } opt;
 
@@ -117,6 +118,9 @@ static void gen_body(int fd)
 	static const char pat[] = "abcdefghijklmnopqrstuvwxyz\n";
 	char buf[65536];
 	uint64_t left = opt.gen_bytes, pos = 0;
+
+	if (opt.trickle_body_ms)
+		opt.trickle_ms = opt.trickle_body_ms;
 
 	while (left > 0) {
 		size_t k = left > (opt.chunk ? opt.chunk : sizeof(buf)) ?
@@ -195,7 +199,7 @@ int main(int argc, char **argv)
 	int c, lfd, one = 1;
 	const char *listen_at = NULL;
 
-	while ((c = getopt(argc, argv, "l:w:r:f:n:c:t:ksR")) != -1) {
+	while ((c = getopt(argc, argv, "l:w:r:f:n:c:t:T:ksR")) != -1) {
 		switch (c) {
 		case 'l': listen_at = optarg; break;
 		case 'w': opt.portfile = optarg; break;
@@ -204,10 +208,11 @@ int main(int argc, char **argv)
 		case 'n': opt.gen_bytes = hk_opt_uint("-n", optarg, 0, UINT64_MAX); break;
 		case 'c': opt.chunk = hk_opt_uint("-c", optarg, 1, 1 << 30); break;
 		case 't': opt.trickle_ms = hk_opt_uint("-t", optarg, 1, 60000); break;
+		case 'T': opt.trickle_body_ms = hk_opt_uint("-T", optarg, 1, 60000); break;
 		case 'k': opt.keep = true; break;
 		case 's': opt.silent = true; break;
 		case 'R': opt.reset = true; break;
-		default: die("%s", "usage: badhttpd -l ADDR:PORT [-w PORTFILE] [-r REQLOG] [-f FILE] [-n BYTES] [-c SIZE] [-t MS] [-k] [-s] [-R]");
+		default: die("%s", "usage: badhttpd -l ADDR:PORT [-w PORTFILE] [-r REQLOG] [-f FILE] [-n BYTES] [-c SIZE] [-t MS] [-T MS] [-k] [-s] [-R]");
 		}
 	}
 	if (!listen_at)

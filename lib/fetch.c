@@ -41,7 +41,7 @@ static int finish(struct hk_fetch *f, enum hk_fetch_outcome out,
 	f->want = 0;
 	f->again = false;
 	f->t_end = hk_now_us();
-	if (out == HK_FETCH_OK && f->md5.ctx)
+	if (out == HK_FETCH_OK && f->md5.on)
 		f->have_digest = hk_md5_final(&f->md5, f->digest) == 0;
 	hk_md5_free(&f->md5);
 	return 0;

@@ -1,5 +1,6 @@
 /*
- * The TLS client side of hcheck and genhash over OpenSSL: a context
+ * The TLS client side of hcheck and genhash over OpenSSL, loaded with
+ * dlopen(3) on first use (see tls.c for why): a context
  * (optionally verifying against the system store or a CA file), a
  * session on a connected non-blocking socket (SNI, the name or address
  * to verify), and handshake/read/write steps that say what they wait
@@ -28,8 +29,10 @@ enum {
 
 /*
  * A client context.  With verify, the server's certificate must chain
- * to ca_file (PEM) if given, else to the system store.  Returns the
- * context, or NULL with e->msg saying why (ca_file unreadable, ...).
+ * to ca_file (PEM) if given, else to the system store.  The first call
+ * loads libssl.  Returns the context, or NULL with e->msg saying why
+ * (libssl missing, ca_file unreadable, ...).  Every other function
+ * here needs a context made first.
  */
 SSL_CTX *hk_tls_ctx(bool verify, const char *ca_file, struct hk_err *e);
 void hk_tls_ctx_free(SSL_CTX *ctx);

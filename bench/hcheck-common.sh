@@ -49,7 +49,7 @@ bench_web_start() {
 	CONF
 	ip netns add "$NS"
 	nsx ip link set lo up
-	nsx sh -c 'ulimit -n 65536; exec nginx -p "$1" -c "$1/nginx.conf" -e "$1/logs/error.log"' sh "$DIR" >/dev/null 2>&1 &
+	nsx sh -c 'ulimit -n $(ulimit -Hn); exec nginx -p "$1" -c "$1/nginx.conf" -e "$1/logs/error.log"' sh "$DIR" >/dev/null 2>&1 &
 	local i
 	for i in $(seq 1 100); do
 		nsx bash -c 'exec 3<>/dev/tcp/127.0.0.1/80' 2>/dev/null && return 0

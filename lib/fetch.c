@@ -16,7 +16,7 @@
 
 /* One read buffer for every fetch: the loop is single-threaded and the
  * parser copies nothing it needs later out of it. */
-static char rbuf[64 * 1024];
+static char rbuf[256 * 1024];
 
 /* Bytes one step may read before it yields to the rest of the event
  * loop: a fast 100 MB body must not stall a thousand other targets. */

@@ -214,10 +214,14 @@ int main(int argc, char **argv)
 		printf("%s\n", hk_md5_hex(hex, f.digest));
 		if (fflush(stdout) != 0 || ferror(stdout))
 			code = HK_PROBE_UNKNOWN;
-		else if (f.resp.status < 200 || f.resp.status > 299)
-			hk_warn("warning: %s answered %d %.*s: that is the digest of this page",
-				host, f.resp.status, (int)f.resp.reason_len,
-				f.resp.hdr + f.resp.reason_off);
+		else if (f.resp.status < 200 || f.resp.status > 299) {
+			char reason[128];
+
+			hk_http_quote(reason, sizeof(reason), f.resp.hdr + f.resp.reason_off,
+				      f.resp.reason_len);
+			hk_warn("warning: %s answered %d %s: that is the digest of this page",
+				host, f.resp.status, reason);
+		}
 	} else if (code == HK_PROBE_OK) {
 		code = HK_PROBE_UNKNOWN;
 		hk_warn("%s: no digest could be made", host);

@@ -219,10 +219,11 @@ static void set_events(struct loop *l, struct slot *s)
 	if (s->f.want == s->events || s->f.fd < 0)
 		return;
 	if (epoll_ctl(l->ep, s->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s->f.fd, &ev) < 0) {
+		char why[64];
+
 		/* Cannot wait for it: end the attempt as a local failure. */
-		hk_fetch_timeout(&s->f, 0);
-		snprintf(s->f.why, sizeof(s->f.why), "epoll: %s", strerror(errno));
-		s->f.outcome = HK_FETCH_LOCAL;
+		snprintf(why, sizeof(why), "epoll: %s", strerror(errno));
+		hk_fetch_abort(&s->f, why);
 		return;
 	}
 	s->events = s->f.want;

@@ -326,6 +326,12 @@ void hk_fetch_timeout(struct hk_fetch *f, uint64_t timeout_us)
 	}
 }
 
+void hk_fetch_abort(struct hk_fetch *f, const char *why)
+{
+	if (f->phase != HK_FETCH_P_DONE)
+		finish(f, HK_FETCH_LOCAL, "%s", why);
+}
+
 void hk_fetch_end(struct hk_fetch *f)
 {
 	if (f->ssl) {

@@ -110,6 +110,10 @@ int hk_fetch_step(struct hk_fetch *f);
  * the phase ("timeout after 1 s waiting for the response"). */
 void hk_fetch_timeout(struct hk_fetch *f, uint64_t timeout_us);
 
+/* End a running attempt as a local failure (the caller could not wait
+ * for it, say); why is the sentence to report. */
+void hk_fetch_abort(struct hk_fetch *f, const char *why);
+
 /* Close the socket and free the session and digest.  Safe on an
  * attempt that ended, and twice. */
 void hk_fetch_end(struct hk_fetch *f);

@@ -97,10 +97,10 @@ ok_file() {
 	echo "http 127.0.0.1:9505 / --name dead" > "$BATS_TEST_TMPDIR/p"
 	# Starting down: the first check is retried (keepalived does so on
 	# its first run), then each check is one attempt.
-	watch -f "$BATS_TEST_TMPDIR/p" --retry 2 --delay-before-retry 0.05 --interval 1
+	watch -f "$BATS_TEST_TMPDIR/p" --retry 2 --delay-before-retry 0.05 --interval 5
 	wait_until 5 bash -c "[ \$(grep -c '^GET ' $BATS_TEST_TMPDIR/req.9505) -ge 3 ]"
 	sleep 0.5
-	# Three attempts for the first check, then nothing for a second.
+	# Three attempts for the first check, then nothing until the next.
 	[ "$(requests 9505)" -eq 3 ]
 	[ ! -s "$OUT" ]
 }

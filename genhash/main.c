@@ -7,11 +7,13 @@
 #include "clock.h"
 #include "exitcode.h"
 #include "fetch.h"
+#include "hashpipe.h"
 #include "http.h"
 #include "log.h"
 #include "md5.h"
 #include "parse.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -163,11 +165,21 @@ static void show_verbose(const struct hk_fetch *f,
 		(unsigned long long)hk_fetch_elapsed_us(f));
 }
 
+/* Wire bytes (keepalived's digest covers the chunk framing too) go to
+ * the hashing thread. */
+static void to_pipe(void *arg, const char *p, size_t n, unsigned flags)
+{
+	if (flags & HK_HTTP_WIRE)
+		gh_pipe_feed(arg, p, n);
+}
+
 int main(int argc, char **argv)
 {
 	struct gh_opts g = { .proto = HK_HTTP_10, .timeout_us = 5 * HK_USEC_PER_SEC };
 	struct hk_fetch_opts o = { 0 };
 	static struct hk_fetch f;
+	static struct gh_pipe pipe;
+	unsigned char digest[HK_MD5_LEN];
 	char req[8400], host[HK_ADDRSTRLEN], hex[HK_MD5_HEXLEN];
 	struct hk_err e;
 	ssize_t n;
@@ -189,7 +201,8 @@ int main(int argc, char **argv)
 	o.fwmark = g.fwmark;
 	o.request = req;
 	o.request_len = (size_t)n;
-	o.digest = true;
+	o.body_cb = to_pipe;
+	o.body_arg = &pipe;
 	if (g.ssl) {
 		/* keepalived's SSL_GET does not verify the certificate. */
 		o.tls = hk_tls_ctx(false, NULL, &e);
@@ -197,6 +210,8 @@ int main(int argc, char **argv)
 			hk_die(HK_PROBE_UNKNOWN, "%s", e.msg);
 		o.sni = g.sni ? g.vhost : NULL;
 	}
+	if (gh_pipe_start(&pipe) < 0)
+		hk_die(HK_PROBE_UNKNOWN, "cannot start the hashing thread: %s", strerror(errno));
 
 	switch (hk_fetch_run(&f, &o, g.timeout_us)) {
 	case HK_FETCH_OK:
@@ -208,10 +223,16 @@ int main(int argc, char **argv)
 		code = HK_PROBE_CRITICAL;
 		break;
 	}
+	if (code == HK_PROBE_OK) {
+		if (gh_pipe_finish(&pipe, digest) < 0)
+			code = HK_PROBE_UNKNOWN;
+	} else {
+		gh_pipe_cancel(&pipe);
+	}
 	if (g.verbose)
 		show_verbose(&f, req, (size_t)n);
-	if (code == HK_PROBE_OK && f.have_digest) {
-		printf("%s\n", hk_md5_hex(hex, f.digest));
+	if (code == HK_PROBE_OK) {
+		printf("%s\n", hk_md5_hex(hex, digest));
 		if (fflush(stdout) != 0 || ferror(stdout))
 			code = HK_PROBE_UNKNOWN;
 		else if (f.resp.status < 200 || f.resp.status > 299) {
@@ -222,8 +243,7 @@ int main(int argc, char **argv)
 			hk_warn("warning: %s answered %d %s: that is the digest of this page",
 				host, f.resp.status, reason);
 		}
-	} else if (code == HK_PROBE_OK) {
-		code = HK_PROBE_UNKNOWN;
+	} else if (f.outcome == HK_FETCH_OK) {
 		hk_warn("%s: no digest could be made", host);
 	} else {
 		hk_warn("%s: %s", host, f.why);

@@ -185,8 +185,7 @@ static void on_body(void *arg, const char *p, size_t n, unsigned flags)
 	struct slot *s = arg;
 	size_t room;
 
-	(void)flags;
-	if (s->body_len >= HC_REGEX_WINDOW)
+	if (!(flags & HK_HTTP_DATA) || s->body_len >= HC_REGEX_WINDOW)
 		return;
 	room = HC_REGEX_WINDOW - s->body_len;
 	if (n > room)

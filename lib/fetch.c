@@ -67,16 +67,16 @@ uint64_t hk_fetch_elapsed_us(const struct hk_fetch *f)
 	return f->t_end > f->t_start ? f->t_end - f->t_start : 0;
 }
 
-/* The body as it is decoded: wire bytes to the digest, payload to the
- * caller. */
+/* The body as it is decoded: wire bytes to the digest, both views to
+ * the caller. */
 static void on_body(void *arg, const char *p, size_t n, unsigned flags)
 {
 	struct hk_fetch *f = arg;
 
 	if (flags & HK_HTTP_WIRE)
 		hk_md5_update(&f->md5, p, n);
-	if ((flags & HK_HTTP_DATA) && f->o->body_cb)
-		f->o->body_cb(f->o->body_arg, p, n, HK_HTTP_DATA);
+	if (f->o->body_cb)
+		f->o->body_cb(f->o->body_arg, p, n, flags);
 }
 
 static int connect_failed(struct hk_fetch *f, int err)

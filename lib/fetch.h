@@ -47,7 +47,9 @@ struct hk_fetch_opts {
 	const char *verify_name;
 
 	bool digest;			/* MD5 of the body, as keepalived */
-	hk_http_body_fn *body_cb;	/* decoded body, e.g. for a regex */
+	/* The body as it comes, in the two views of http.h (flags say
+	 * which: HK_HTTP_DATA for a regex, HK_HTTP_WIRE to hash). */
+	hk_http_body_fn *body_cb;
 	void *body_arg;
 };
 

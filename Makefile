@@ -10,6 +10,9 @@
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
+# The first rule below is a pattern rule's neighbour ($(O)/libhakit.a),
+# which made a bare `make` build only the library.
+.DEFAULT_GOAL := all
 
 PREFIX  ?= /usr/local
 DESTDIR ?=

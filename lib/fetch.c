@@ -84,6 +84,9 @@ static int connect_failed(struct hk_fetch *f, int err)
 	switch (err) {
 	case ECONNREFUSED:
 		return finish(f, HK_FETCH_CONNECT, "connection refused");
+	case ECONNRESET:
+		/* Accepted and reset before we saw it connect. */
+		return finish(f, HK_FETCH_CONNECT, "connection reset");
 	case ENETUNREACH:
 	case EHOSTUNREACH:
 		return finish(f, HK_FETCH_CONNECT, "no route to host");
@@ -174,6 +177,8 @@ static int do_send(struct hk_fetch *f)
 				f->want = POLLOUT;
 				return 1;
 			}
+			if (n < 0 && (errno == ECONNRESET || errno == EPIPE))
+				return finish(f, HK_FETCH_IO, "connection reset while sending the request");
 			if (n < 0)
 				return finish(f, HK_FETCH_IO, "sending the request: %s",
 					      strerror(errno));

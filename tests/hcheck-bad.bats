@@ -117,7 +117,8 @@ teardown() { bg_cleanup; }
 	bad 9314 -R
 	run w hcheck http 127.0.0.1:9314 /
 	[ "$status" -eq 2 ]
-	[[ $output =~ ^HTTP\ CRITICAL:\ (connection\ reset|sending\ the\ request:\ Connection\ reset|connection\ closed\ without) ]]
+	# Where the reset lands (connecting, sending, reading) is a race.
+	[[ $output =~ ^HTTP\ CRITICAL:\ connection\ (reset|closed\ without\ a\ response) ]]
 }
 
 @test "a 204 with no body is OK" {

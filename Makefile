@@ -72,15 +72,16 @@ $(O)/bin/ipvsctl: $(call objs,ipvsctl) $(O)/libhakit.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NL_GENL)
 
-# hcheck: HTTP/HTTPS/TCP probes.
+# hcheck: HTTP/HTTPS/TCP probes.  OpenSSL is dlopen()ed for HTTPS only
+# (lib/tls.c): linking it would cost every plain probe a millisecond.
 $(O)/bin/hcheck: $(call objs,hcheck) $(O)/libhakit.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SSL)
+	$(CC) $(LDFLAGS) -o $@ $^
 
-# genhash: keepalived-compatible body digests.
+# genhash: keepalived-compatible body digests (OpenSSL dlopen()ed for -S).
 $(O)/bin/genhash: $(call objs,genhash) $(O)/libhakit.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SSL)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 # kaconf: keepalived.conf to a plan.
 $(O)/bin/kaconf: $(call objs,kaconf) $(O)/libhakit.a

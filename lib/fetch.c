@@ -1,0 +1,385 @@
+#include "fetch.h"
+#include "clock.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+
+/* One read buffer for every fetch: the loop is single-threaded and the
+ * parser copies nothing it needs later out of it. */
+static char rbuf[256 * 1024];
+
+/* Bytes one step may read before it yields to the rest of the event
+ * loop: a fast 100 MB body must not stall a thousand other targets. */
+#define STEP_BUDGET (512 * 1024)
+
+static int finish(struct hk_fetch *f, enum hk_fetch_outcome out,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int finish(struct hk_fetch *f, enum hk_fetch_outcome out,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	f->outcome = out;
+	f->why[0] = '\0';
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(f->why, sizeof(f->why), fmt, ap);
+		va_end(ap);
+	}
+	f->phase = HK_FETCH_P_DONE;
+	f->want = 0;
+	f->again = false;
+	f->t_end = hk_now_us();
+	if (out == HK_FETCH_OK && f->md5.on)
+		f->have_digest = hk_md5_final(&f->md5, f->digest) == 0;
+	hk_md5_free(&f->md5);
+	return 0;
+}
+
+char *hk_fetch_fmt_secs(char *buf, size_t size, uint64_t us)
+{
+	char *p;
+
+	snprintf(buf, size, "%llu.%06llu", (unsigned long long)(us / 1000000),
+		 (unsigned long long)(us % 1000000));
+	p = buf + strlen(buf) - 1;
+	while (*p == '0')
+		*p-- = '\0';
+	if (*p == '.')
+		*p = '\0';
+	strncat(buf, " s", size - strlen(buf) - 1);
+	return buf;
+}
+
+uint64_t hk_fetch_elapsed_us(const struct hk_fetch *f)
+{
+	return f->t_end > f->t_start ? f->t_end - f->t_start : 0;
+}
+
+/* The body as it is decoded: wire bytes to the digest, both views to
+ * the caller. */
+static void on_body(void *arg, const char *p, size_t n, unsigned flags)
+{
+	struct hk_fetch *f = arg;
+
+	if (flags & HK_HTTP_WIRE)
+		hk_md5_update(&f->md5, p, n);
+	if (f->o->body_cb)
+		f->o->body_cb(f->o->body_arg, p, n, flags);
+}
+
+static int connect_failed(struct hk_fetch *f, int err)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		return finish(f, HK_FETCH_CONNECT, "connection refused");
+	case ECONNRESET:
+		/* Accepted and reset before we saw it connect. */
+		return finish(f, HK_FETCH_CONNECT, "connection reset");
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+		return finish(f, HK_FETCH_CONNECT, "no route to host");
+	case EADDRNOTAVAIL:
+	case EAGAIN:
+	case ENOBUFS:
+	case ENOMEM:
+		/* Out of local ports or memory: the server is not to blame. */
+		return finish(f, HK_FETCH_LOCAL, "connect: %s", strerror(err));
+	default:
+		return finish(f, HK_FETCH_CONNECT, "connect: %s", strerror(err));
+	}
+}
+
+static int do_recv(struct hk_fetch *f)
+{
+	size_t budget = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		if (budget >= STEP_BUDGET) {
+			f->again = true;
+			return 1;
+		}
+		if (f->ssl) {
+			struct hk_err e;
+			int want;
+
+			n = hk_tls_read(f->ssl, rbuf, sizeof(rbuf), &want, &e);
+			if (n < 0 && want) {
+				f->want = want == HK_TLS_WANT_READ ? POLLIN : POLLOUT;
+				return 1;
+			}
+			if (n < 0)
+				return finish(f, HK_FETCH_IO, "%s", e.msg);
+		} else {
+			n = read(f->fd, rbuf, sizeof(rbuf));
+			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+				f->want = POLLIN;
+				return 1;
+			}
+			if (n < 0) {
+				if (errno == ECONNRESET)
+					return finish(f, HK_FETCH_IO,
+						      "connection reset after %zu bytes of response",
+						      f->resp.hdr_len + (size_t)f->resp.wire_len);
+				return finish(f, HK_FETCH_IO, "read: %s", strerror(errno));
+			}
+		}
+		if (n == 0) {
+			if (hk_http_resp_eof(&f->resp) < 0)
+				return finish(f, HK_FETCH_PROTO, "%s", f->resp.err);
+			return finish(f, HK_FETCH_OK, NULL);
+		}
+		budget += (size_t)n;
+		if (hk_http_resp_feed(&f->resp, rbuf, (size_t)n, on_body, f) < 0)
+			return finish(f, HK_FETCH_PROTO, "%s", f->resp.err);
+		if (f->resp.state == HK_HTTP_S_DONE)
+			return finish(f, HK_FETCH_OK, NULL);
+	}
+}
+
+static int do_send(struct hk_fetch *f)
+{
+	const struct hk_fetch_opts *o = f->o;
+
+	f->phase = HK_FETCH_P_SEND;
+	while (f->sent < o->request_len) {
+		const char *p = o->request + f->sent;
+		size_t left = o->request_len - f->sent;
+		ssize_t n;
+
+		if (f->ssl) {
+			struct hk_err e;
+			int want;
+
+			n = hk_tls_write(f->ssl, p, left, &want, &e);
+			if (n < 0 && want) {
+				f->want = want == HK_TLS_WANT_READ ? POLLIN : POLLOUT;
+				return 1;
+			}
+			if (n < 0)
+				return finish(f, HK_FETCH_IO, "%s", e.msg);
+		} else {
+			n = send(f->fd, p, left, MSG_NOSIGNAL);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+				f->want = POLLOUT;
+				return 1;
+			}
+			if (n < 0 && (errno == ECONNRESET || errno == EPIPE))
+				return finish(f, HK_FETCH_IO, "connection reset while sending the request");
+			if (n < 0)
+				return finish(f, HK_FETCH_IO, "sending the request: %s",
+					      strerror(errno));
+		}
+		f->sent += (size_t)n;
+	}
+	f->phase = HK_FETCH_P_RECV;
+	return do_recv(f);
+}
+
+static int do_tls(struct hk_fetch *f)
+{
+	struct hk_err e;
+	int r = hk_tls_handshake(f->ssl, &e);
+
+	if (r < 0)
+		return finish(f, HK_FETCH_TLS, "%s", e.msg);
+	if (r != HK_TLS_DONE) {
+		f->want = r == HK_TLS_WANT_READ ? POLLIN : POLLOUT;
+		return 1;
+	}
+	f->have_cert = hk_tls_cert_days(f->ssl, &f->cert_days) == 0;
+	return do_send(f);
+}
+
+static int connected(struct hk_fetch *f)
+{
+	const struct hk_fetch_opts *o = f->o;
+	struct hk_err e;
+
+	f->t_connect = hk_now_us();
+	if (o->kind == HK_FETCH_TCP)
+		return finish(f, HK_FETCH_OK, NULL);
+	if (o->kind == HK_FETCH_HTTPS) {
+		f->ssl = hk_tls_new(o->tls, f->fd, o->sni, o->verify_name, &o->addr, &e);
+		if (!f->ssl)
+			return finish(f, HK_FETCH_LOCAL, "%s", e.msg);
+		f->phase = HK_FETCH_P_TLS;
+		return do_tls(f);
+	}
+	return do_send(f);
+}
+
+int hk_fetch_start(struct hk_fetch *f, const struct hk_fetch_opts *o)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char a[HK_ADDRSTRLEN];
+
+	memset(f, 0, offsetof(struct hk_fetch, resp));
+	hk_http_resp_init(&f->resp);
+	f->o = o;
+	f->fd = -1;
+	f->phase = HK_FETCH_P_CONNECT;
+	f->t_start = hk_now_us();
+	if (o->digest && o->kind != HK_FETCH_TCP && hk_md5_init(&f->md5) < 0)
+		return finish(f, HK_FETCH_LOCAL, "MD5: %s", strerror(errno));
+
+	f->fd = socket(o->addr.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (f->fd < 0)
+		return finish(f, HK_FETCH_LOCAL, "socket: %s", strerror(errno));
+	if (o->fwmark && setsockopt(f->fd, SOL_SOCKET, SO_MARK, &o->fwmark,
+				    sizeof(o->fwmark)) < 0)
+		return finish(f, HK_FETCH_LOCAL, "fwmark %u: %s", o->fwmark,
+			      strerror(errno));
+	if (o->bind.family) {
+		int one = 1;
+
+		/* Choose the port at connect time, per destination:
+		 * thousands of probes from one source address would
+		 * otherwise exhaust the ephemeral ports at bind. */
+		if (o->bind.family == AF_INET)
+			(void)setsockopt(f->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT,
+					 &one, sizeof(one));
+		sl = hk_addr_to_sockaddr(&o->bind, 0, &ss);
+		if (bind(f->fd, (struct sockaddr *)&ss, sl) < 0)
+			return finish(f, HK_FETCH_LOCAL, "bind %s: %s",
+				      hk_addr_str(&o->bind, a), strerror(errno));
+	}
+	sl = hk_addr_to_sockaddr(&o->addr, o->port, &ss);
+	if (connect(f->fd, (struct sockaddr *)&ss, sl) == 0)
+		return connected(f);
+	if (errno != EINPROGRESS)
+		return connect_failed(f, errno);
+	f->want = POLLOUT;
+	return 1;
+}
+
+int hk_fetch_step(struct hk_fetch *f)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	f->again = false;
+	switch (f->phase) {
+	case HK_FETCH_P_CONNECT:
+		if (getsockopt(f->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			err = errno;
+		if (err == EINPROGRESS || err == EALREADY)
+			return 1;
+		if (err)
+			return connect_failed(f, err);
+		return connected(f);
+	case HK_FETCH_P_TLS:
+		return do_tls(f);
+	case HK_FETCH_P_SEND:
+		return do_send(f);
+	case HK_FETCH_P_RECV:
+		return do_recv(f);
+	case HK_FETCH_P_DONE:
+		break;
+	}
+	return 0;
+}
+
+void hk_fetch_timeout(struct hk_fetch *f, uint64_t timeout_us)
+{
+	const struct hk_http_resp *r = &f->resp;
+	char t[32];
+
+	hk_fetch_fmt_secs(t, sizeof(t), timeout_us);
+	switch (f->phase) {
+	case HK_FETCH_P_CONNECT:
+		finish(f, HK_FETCH_TIMEOUT, "timeout after %s connecting", t);
+		break;
+	case HK_FETCH_P_TLS:
+		finish(f, HK_FETCH_TIMEOUT, "timeout after %s in the TLS handshake", t);
+		break;
+	case HK_FETCH_P_SEND:
+		finish(f, HK_FETCH_TIMEOUT, "timeout after %s sending the request", t);
+		break;
+	case HK_FETCH_P_RECV:
+		if (r->hdr_len == 0)
+			finish(f, HK_FETCH_TIMEOUT, "timeout after %s waiting for the response", t);
+		else if (!r->have_header)
+			finish(f, HK_FETCH_TIMEOUT, "timeout after %s reading the header (%zu bytes)",
+			       t, r->hdr_len);
+		else if (r->framing == HK_HTTP_F_LENGTH)
+			finish(f, HK_FETCH_TIMEOUT,
+			       "timeout after %s reading the body (%llu of %llu bytes)", t,
+			       (unsigned long long)r->body_len,
+			       (unsigned long long)r->content_length);
+		else
+			finish(f, HK_FETCH_TIMEOUT,
+			       "timeout after %s reading the body (%llu bytes)", t,
+			       (unsigned long long)r->body_len);
+		break;
+	case HK_FETCH_P_DONE:
+		break;
+	}
+}
+
+void hk_fetch_abort(struct hk_fetch *f, const char *why)
+{
+	if (f->phase != HK_FETCH_P_DONE)
+		finish(f, HK_FETCH_LOCAL, "%s", why);
+}
+
+void hk_fetch_end(struct hk_fetch *f)
+{
+	if (f->ssl) {
+		if (f->outcome == HK_FETCH_OK)
+			hk_tls_close(f->ssl);
+		hk_tls_free(f->ssl);
+		f->ssl = NULL;
+	}
+	if (f->fd >= 0) {
+		close(f->fd);
+		f->fd = -1;
+	}
+	hk_md5_free(&f->md5);
+}
+
+enum hk_fetch_outcome hk_fetch_run(struct hk_fetch *f,
+				   const struct hk_fetch_opts *o,
+				   uint64_t timeout_us)
+{
+	int running = hk_fetch_start(f, o);
+	uint64_t deadline = f->t_start + timeout_us;
+
+	while (running) {
+		struct pollfd pfd = { .fd = f->fd, .events = (short)f->want };
+		uint64_t now = hk_now_us();
+		int n;
+
+		if (now >= deadline) {
+			hk_fetch_timeout(f, timeout_us);
+			break;
+		}
+		if (!f->again) {
+			/* Round up: waking a little late is harmless, early
+			 * would spin. */
+			n = poll(&pfd, 1, (int)((deadline - now + 999) / 1000));
+			if (n < 0 && errno != EINTR) {
+				finish(f, HK_FETCH_LOCAL, "poll: %s", strerror(errno));
+				break;
+			}
+			if (n <= 0)
+				continue;
+		}
+		running = hk_fetch_step(f);
+	}
+	return f->outcome;
+}

@@ -6,12 +6,12 @@ load lib/common
 # The SYNOPSIS lines of a man page, rendered wide, indentation dropped.
 synopsis() {
 	MANWIDTH=300 man -l "$1" 2>/dev/null | col -b |
-		sed -n '/^SYNOPSIS/,/^[A-Z]/{/^[A-Z]/d;s/^ *//;/^$/d;p}'
+		sed -n '/^SYNOPSIS/,/^[A-Z]/{/^[A-Z]/d;s/^[[:space:]]*//;/^$/d;p}'
 }
 
 # The usage lines of TOOL -h, "usage:" and indentation dropped.
 usage_lines() {
-	"$1" -h | sed 's/^usage: //;s/^ *//;/^$/d'
+	"$1" -h | sed 's/^usage: //;s/^[[:space:]]*//;/^$/d'
 }
 
 @test "every built tool has a man page" {

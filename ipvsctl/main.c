@@ -319,9 +319,12 @@ static unsigned fmt_of(const struct ctx *c)
 	return f;
 }
 
-static void read_table(struct ctx *c, struct ipvs_table *t)
+static void read_table(struct ctx *c, struct ipvs_table *t, bool stats)
 {
-	int r = ipvs_nl_get_table(nl(c), t);
+	int r;
+
+	ipvs_nl_stats(nl(c), stats);
+	r = ipvs_nl_get_table(c->nl, t);
 
 	if (r == -EPERM || r == -EACCES)
 		hk_die(HK_EXIT_FAIL, "cannot read the IPVS table: permission denied (ipvsctl needs CAP_NET_ADMIN)");
@@ -359,7 +362,7 @@ static int cmd_list(struct ctx *c, int argc, char **argv)
 		if (r < 0)
 			hk_die(HK_EXIT_FAIL, "cannot read service %s: %s", ipvs_svc_str(&s, sb), strerror(-r));
 	} else {
-		read_table(c, &t);
+		read_table(c, &t, true);
 	}
 	r = ipvs_nl_info(nl(c), &version, &size);
 	if (r < 0)
@@ -378,7 +381,7 @@ static int cmd_save(struct ctx *c, int argc, char **argv)
 
 	only(c, OPT_NUMERIC, "save");
 	words_done(argc, 0, argv);
-	read_table(c, &t);
+	read_table(c, &t, false);
 	ipvs_print_save(stdout, &t, fmt_of(c));
 	ipvs_table_free(&t);
 	return HK_EXIT_OK;
@@ -468,7 +471,7 @@ static int cmd_restore(struct ctx *c, int argc, char **argv)
 	if (argc > 1)
 		words_done(argc, 1, argv);
 	rules = read_rules(argc ? argv[0] : NULL, &n);
-	read_table(c, &cur);
+	read_table(c, &cur, false);
 	if (ipvs_tx_init(&tx, &cur) < 0)
 		hk_die(HK_EXIT_FAIL, "out of memory");
 	ipvs_table_free(&cur);
@@ -496,7 +499,7 @@ static int cmd_apply(struct ctx *c, int argc, char **argv)
 	if (ipvs_desired_table(rules, n, &want, &e) < 0)
 		hk_die(HK_EXIT_USAGE, "apply: %s", e.msg);
 	free(rules);
-	read_table(c, &cur);
+	read_table(c, &cur, false);
 	if (ipvs_tx_init(&tx, &cur) < 0 || ipvs_plan_diff(&tx, &want, c->opts & OPT_ALL) < 0)
 		hk_die(HK_EXIT_FAIL, "out of memory");
 	ipvs_table_free(&cur);

@@ -27,7 +27,14 @@
 #define BATCH_MSGS 256			/* requests per sendmsg */
 #define BATCH_BYTES (128 * 1024)
 #define RX_SLOTS 64			/* datagrams per recvmmsg */
-#define RX_SLOT_BYTES (32 * 1024)	/* netlink's dump datagrams stay below */
+/*
+ * The kernel sizes a dump's datagrams to the largest buffer this socket
+ * ever read into (and trims them to that), at least NLMSG_GOODSIZE,
+ * which is below a page.  One page keeps each dump round to one small
+ * allocation; a bigger buffer makes it allocate (and zero) up to 32 KiB
+ * per round, which costs more than the dump itself.
+ */
+#define RX_SLOT_BYTES 4096
 
 typedef int (*data_cb)(struct nlmsghdr *h, void *arg);
 
@@ -47,10 +54,18 @@ struct ipvs_nl {
 	struct pending pend[BATCH_MSGS];
 	size_t npend;
 	uint8_t *rx;			/* RX_SLOTS * RX_SLOT_BYTES */
+	struct mmsghdr mm[RX_SLOTS];
+	struct iovec iov[RX_SLOTS];
+	bool stats;			/* parse counters in dumps */
 	char kmsg[256];
 };
 
 extern char **environ;
+
+void ipvs_nl_stats(struct ipvs_nl *nl, bool on)
+{
+	nl->stats = on;
+}
 
 const char *ipvs_nl_kmsg(const struct ipvs_nl *nl)
 {
@@ -81,6 +96,21 @@ static void load_ip_vs(void)
 		;
 }
 
+/* The family's id, looked up on a socket of its own: libnl reads the
+ * answer into 16 KiB, which would set the kernel's dump size for the
+ * socket used afterwards (see RX_SLOT_BYTES). */
+static int resolve(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int id = -1;
+
+	if (sk && genl_connect(sk) == 0)
+		id = genl_ctrl_resolve(sk, IPVS_GENL_NAME);
+	if (sk)
+		nl_socket_free(sk);
+	return id;
+}
+
 struct ipvs_nl *ipvs_nl_open(struct hk_err *e)
 {
 	struct ipvs_nl *nl = calloc(1, sizeof(*nl));
@@ -96,14 +126,21 @@ struct ipvs_nl *ipvs_nl_open(struct hk_err *e)
 		hk_err_set(e, EPROTONOSUPPORT, "cannot open a generic netlink socket: %s", nl_geterror(r));
 		goto fail;
 	}
-	nl->family = genl_ctrl_resolve(nl->sk, IPVS_GENL_NAME);
+	nl->family = resolve();
 	if (nl->family < 0) {
 		load_ip_vs();
-		nl->family = genl_ctrl_resolve(nl->sk, IPVS_GENL_NAME);
+		nl->family = resolve();
 	}
 	if (nl->family < 0) {
 		hk_err_set(e, ENOENT, "this kernel has no IPVS (the netlink family IPVS is missing and module ip_vs did not load)");
 		goto fail;
+	}
+	nl->stats = true;
+	for (int i = 0; i < RX_SLOTS; i++) {
+		nl->iov[i].iov_base = nl->rx + (size_t)i * RX_SLOT_BYTES;
+		nl->iov[i].iov_len = RX_SLOT_BYTES;
+		nl->mm[i].msg_hdr.msg_iov = &nl->iov[i];
+		nl->mm[i].msg_hdr.msg_iovlen = 1;
 	}
 	/* Answers are matched by sequence number here, not by libnl. */
 	nl_socket_disable_seq_check(nl->sk);
@@ -266,8 +303,7 @@ static void answer(struct ipvs_nl *nl, struct nlmsghdr *h, size_t *ndone)
 static int flush(struct ipvs_nl *nl)
 {
 	int fd = nl_socket_get_fd(nl->sk);
-	struct mmsghdr mm[RX_SLOTS];
-	struct iovec iov[RX_SLOTS];
+	struct mmsghdr *mm = nl->mm;
 	size_t ndone = 0;
 	ssize_t w;
 
@@ -282,13 +318,6 @@ static int flush(struct ipvs_nl *nl)
 	while (ndone < nl->npend) {
 		int got;
 
-		for (int i = 0; i < RX_SLOTS; i++) {
-			iov[i].iov_base = nl->rx + (size_t)i * RX_SLOT_BYTES;
-			iov[i].iov_len = RX_SLOT_BYTES;
-			memset(&mm[i], 0, sizeof(mm[i]));
-			mm[i].msg_hdr.msg_iov = &iov[i];
-			mm[i].msg_hdr.msg_iovlen = 1;
-		}
 		got = recvmmsg(fd, mm, RX_SLOTS, MSG_WAITFORONE, NULL);
 		if (got < 0) {
 			if (errno == EINTR)
@@ -297,7 +326,7 @@ static int flush(struct ipvs_nl *nl)
 			return -errno;
 		}
 		for (int i = 0; i < got; i++) {
-			struct nlmsghdr *h = iov[i].iov_base;
+			struct nlmsghdr *h = nl->iov[i].iov_base;
 			int rem = (int)mm[i].msg_len;
 
 			if (mm[i].msg_hdr.msg_flags & MSG_TRUNC)
@@ -550,7 +579,7 @@ static void get_str(const struct nlattr *a, char *dst, size_t len)
 }
 
 /* A service out of its nested attribute. */
-static int parse_svc(struct nlattr *nest, struct ipvs_service *s)
+static int parse_svc(struct nlattr *nest, bool stats, struct ipvs_service *s)
 {
 	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
 	struct ip_vs_flags f;
@@ -577,11 +606,12 @@ static int parse_svc(struct nlattr *nest, struct ipvs_service *s)
 	s->flags = f.flags & (IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_ONEPACKET | IPVS_SCHED_FLAGS);
 	s->timeout = a[IPVS_SVC_ATTR_TIMEOUT] ? nla_get_u32(a[IPVS_SVC_ATTR_TIMEOUT]) : 0;
 	s->netmask = a[IPVS_SVC_ATTR_NETMASK] ? nla_get_u32(a[IPVS_SVC_ATTR_NETMASK]) : 0;
-	get_stats(a[IPVS_SVC_ATTR_STATS64], a[IPVS_SVC_ATTR_STATS], &s->stats);
+	if (stats)
+		get_stats(a[IPVS_SVC_ATTR_STATS64], a[IPVS_SVC_ATTR_STATS], &s->stats);
 	return 0;
 }
 
-static int parse_dest(struct nlattr *nest, int svc_af, struct ipvs_dest *d)
+static int parse_dest(struct nlattr *nest, int svc_af, bool stats, struct ipvs_dest *d)
 {
 	struct nlattr *a[IPVS_DEST_ATTR_MAX + 1];
 	int af = svc_af;
@@ -611,7 +641,8 @@ static int parse_dest(struct nlattr *nest, int svc_af, struct ipvs_dest *d)
 		d->tun_port = ntohs(nla_get_u16(a[IPVS_DEST_ATTR_TUN_PORT]));
 	if (a[IPVS_DEST_ATTR_TUN_FLAGS])
 		d->tun_flags = nla_get_u16(a[IPVS_DEST_ATTR_TUN_FLAGS]);
-	get_stats(a[IPVS_DEST_ATTR_STATS64], a[IPVS_DEST_ATTR_STATS], &d->stats);
+	if (stats)
+		get_stats(a[IPVS_DEST_ATTR_STATS64], a[IPVS_DEST_ATTR_STATS], &d->stats);
 	return 0;
 }
 
@@ -623,21 +654,27 @@ static int top_attrs(struct nlmsghdr *h, struct nlattr **a)
 
 /* -------------------------------------------------------------- reading */
 
+struct svc_ctx {
+	struct ipvs_table *t;
+	bool stats;
+};
+
 static int on_service(struct nlmsghdr *h, void *arg)
 {
-	struct ipvs_table *t = arg;
+	struct svc_ctx *c = arg;
 	struct nlattr *a[IPVS_CMD_ATTR_MAX + 1];
 	struct ipvs_service s;
 	int r;
 
-	if ((r = top_attrs(h, a)) < 0 || (r = parse_svc(a[IPVS_CMD_ATTR_SERVICE], &s)) < 0)
+	if ((r = top_attrs(h, a)) < 0 || (r = parse_svc(a[IPVS_CMD_ATTR_SERVICE], c->stats, &s)) < 0)
 		return r;
-	return ipvs_table_add(t, &s) ? 0 : -ENOMEM;
+	return ipvs_table_add(c->t, &s) ? 0 : -ENOMEM;
 }
 
 struct dest_ctx {
 	struct ipvs_entry *e;
 	int af;
+	bool stats;
 };
 
 static int on_dest(struct nlmsghdr *h, void *arg)
@@ -647,7 +684,7 @@ static int on_dest(struct nlmsghdr *h, void *arg)
 	struct ipvs_dest d;
 	int r;
 
-	if ((r = top_attrs(h, a)) < 0 || (r = parse_dest(a[IPVS_CMD_ATTR_DEST], c->af, &d)) < 0)
+	if ((r = top_attrs(h, a)) < 0 || (r = parse_dest(a[IPVS_CMD_ATTR_DEST], c->af, c->stats, &d)) < 0)
 		return r;
 	return ipvs_entry_add_dest(c->e, &d, 0) < 0 ? -ENOMEM : 0;
 }
@@ -655,7 +692,7 @@ static int on_dest(struct nlmsghdr *h, void *arg)
 int ipvs_nl_get_dests(struct ipvs_nl *nl, const struct ipvs_service *s, struct ipvs_entry *e)
 {
 	struct nl_msg *m = new_msg(nl, IPVS_CMD_GET_DEST, NLM_F_DUMP);
-	struct dest_ctx c = { e, s->af };
+	struct dest_ctx c = { e, s->af, nl->stats };
 
 	if (m && put_svc(m, s, false) < 0) {
 		nlmsg_free(m);
@@ -668,8 +705,10 @@ int ipvs_nl_get_table(struct ipvs_nl *nl, struct ipvs_table *t)
 {
 	int r;
 
+	struct svc_ctx c = { t, nl->stats };
+
 	memset(t, 0, sizeof(*t));
-	r = one(nl, new_msg(nl, IPVS_CMD_GET_SERVICE, NLM_F_DUMP), on_service, t);
+	r = one(nl, new_msg(nl, IPVS_CMD_GET_SERVICE, NLM_F_DUMP), on_service, &c);
 	for (size_t i = 0; r == 0 && i < t->n; i++)
 		r = ipvs_nl_get_dests(nl, &t->v[i].svc, &t->v[i]);
 	if (r < 0)
@@ -684,7 +723,7 @@ static int on_one_service(struct nlmsghdr *h, void *arg)
 
 	if ((r = top_attrs(h, a)) < 0)
 		return r;
-	return parse_svc(a[IPVS_CMD_ATTR_SERVICE], arg);
+	return parse_svc(a[IPVS_CMD_ATTR_SERVICE], true, arg);
 }
 
 int ipvs_nl_get_service(struct ipvs_nl *nl, struct ipvs_service *s)

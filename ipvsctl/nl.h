@@ -21,6 +21,10 @@ struct ipvs_nl;
 struct ipvs_nl *ipvs_nl_open(struct hk_err *e);
 void ipvs_nl_close(struct ipvs_nl *nl);
 
+/* Whether dumps parse the counters (on by default; restore and apply
+ * do not need them). */
+void ipvs_nl_stats(struct ipvs_nl *nl, bool on);
+
 /* The kernel's sentence (extended ack) for the last refusal, or "". */
 const char *ipvs_nl_kmsg(const struct ipvs_nl *nl);
 

@@ -365,46 +365,24 @@ int ipvs_plan_restore(struct ipvs_tx *tx, const struct ipvs_rule *r, size_t n,
 	for (size_t k = 0; k < n; k++) {
 		const struct ipvs_rule *x = &r[k];
 		struct ipvs_entry *en = NULL;
-		bool exists_d = false;
+		bool dest = x->op == IPVS_OP_ADD_DEST || x->op == IPVS_OP_SET_DEST ||
+			    x->op == IPVS_OP_DEL_DEST;
+		bool has_d = false;
 
-		if (x->op != IPVS_OP_FLUSH) {
+		if (x->op != IPVS_OP_FLUSH)
 			en = ipvs_table_find(&tx->sim, &x->svc);
-			ipvs_svc_str(&x->svc, sb);
-		}
-		if (en && (x->op == IPVS_OP_ADD_DEST || x->op == IPVS_OP_SET_DEST ||
-			   x->op == IPVS_OP_DEL_DEST)) {
-			exists_d = ipvs_entry_find_dest(en, &x->dest) >= 0;
-			ipvs_dest_str(&x->dest, db);
-		}
-		switch (x->op) {
-		case IPVS_OP_ADD_SVC:
-			if (en)
-				return hk_err_set(e, EEXIST, "line %u: service %s already exists",
-						  x->line, sb);
-			break;
-		case IPVS_OP_SET_SVC:
-		case IPVS_OP_DEL_SVC:
-			if (!en)
-				return hk_err_set(e, ESRCH, "line %u: service %s does not exist",
-						  x->line, sb);
-			break;
-		case IPVS_OP_ADD_DEST:
-		case IPVS_OP_SET_DEST:
-		case IPVS_OP_DEL_DEST:
-			if (!en)
-				return hk_err_set(e, ESRCH, "line %u: service %s does not exist",
-						  x->line, sb);
-			if (x->op == IPVS_OP_ADD_DEST && exists_d)
-				return hk_err_set(e, EEXIST, "line %u: destination %s already exists in %s",
-						  x->line, db, sb);
-			if (x->op != IPVS_OP_ADD_DEST && !exists_d)
-				return hk_err_set(e, ENOENT, "line %u: destination %s does not exist in %s",
-						  x->line, db, sb);
-			break;
-		case IPVS_OP_FLUSH:
-		case IPVS_OP_NONE:
-			break;
-		}
+		if (en && dest)
+			has_d = ipvs_entry_find_dest(en, &x->dest) >= 0;
+		/* Names are formatted only for the message. */
+		if ((x->op == IPVS_OP_ADD_SVC && en) ||
+		    ((x->op == IPVS_OP_SET_SVC || x->op == IPVS_OP_DEL_SVC || dest) && !en))
+			return hk_err_set(e, en ? EEXIST : ESRCH, "line %u: service %s %s", x->line,
+					  ipvs_svc_str(&x->svc, sb), en ? "already exists" : "does not exist");
+		if (dest && (x->op == IPVS_OP_ADD_DEST) == has_d)
+			return hk_err_set(e, has_d ? EEXIST : ENOENT, "line %u: destination %s %s %s",
+					  x->line, ipvs_dest_str(&x->dest, db),
+					  has_d ? "already exists in" : "does not exist in",
+					  ipvs_svc_str(&x->svc, sb));
 		/* A deleted destination is named by address and port only; the
 		 * kernel needs nothing else, the undo takes the rest from sim. */
 		if (ipvs_tx_push(tx, x->op, &x->svc, &x->dest, x->line) < 0)
@@ -426,25 +404,24 @@ int ipvs_desired_table(const struct ipvs_rule *r, size_t n, struct ipvs_table *w
 		struct ipvs_entry *en = ipvs_table_find(want, &x->svc);
 		long j;
 
-		ipvs_svc_str(&x->svc, sb);
 		if (x->op == IPVS_OP_ADD_SVC) {
 			if (en)
 				return hk_err_set(e, EEXIST, "line %u: service %s is given again (first on line %u)",
-						  x->line, sb, en->line);
+						  x->line, ipvs_svc_str(&x->svc, sb), en->line);
 			en = ipvs_table_add(want, &x->svc);
 			if (!en)
 				return hk_err_set(e, ENOMEM, "out of memory");
 			en->line = x->line;
 		} else if (x->op == IPVS_OP_ADD_DEST) {
-			ipvs_dest_str(&x->dest, db);
 			if (!en)
 				return hk_err_set(e, ESRCH,
 						  "line %u: destination %s of service %s, which no -A line before it gives",
-						  x->line, db, sb);
+						  x->line, ipvs_dest_str(&x->dest, db), ipvs_svc_str(&x->svc, sb));
 			if ((j = ipvs_entry_find_dest(en, &x->dest)) >= 0)
 				return hk_err_set(e, EEXIST,
 						  "line %u: destination %s of %s is given again (first on line %u)",
-						  x->line, db, sb, en->dest_lines[j]);
+						  x->line, ipvs_dest_str(&x->dest, db), ipvs_svc_str(&x->svc, sb),
+						  en->dest_lines[j]);
 			if (ipvs_entry_add_dest(en, &x->dest, x->line) < 0)
 				return hk_err_set(e, ENOMEM, "out of memory");
 		} else {

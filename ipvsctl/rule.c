@@ -319,13 +319,13 @@ int ipvs_dest_check(const struct ipvs_service *s, const struct ipvs_dest *d, str
 {
 	char sb[IPVS_SVCSTRLEN], ab[HK_ADDRSTRLEN];
 
-	hk_addr_str(&d->addr, ab);
 	if (hk_addr_is_unspecified(&d->addr) || hk_addr_is_multicast(&d->addr))
-		return hk_err_set(e, EINVAL, "destination '%s' is not a unicast address", ab);
+		return hk_err_set(e, EINVAL, "destination '%s' is not a unicast address",
+				  hk_addr_str(&d->addr, ab));
 	if (d->addr.family != s->af && d->fwd != IP_VS_CONN_F_TUNNEL)
 		return hk_err_set(e, EINVAL,
 				  "destination %s is not of %s's address family (only tunnels may be)",
-				  ab, ipvs_svc_str(s, sb));
+				  hk_addr_str(&d->addr, ab), ipvs_svc_str(s, sb));
 	if (d->lthresh > d->uthresh)
 		return hk_err_set(e, ERANGE, "lower threshold %u is above the upper threshold %u",
 				  d->lthresh, d->uthresh);
@@ -463,8 +463,19 @@ static const struct optdef optdefs[] = {
 
 static const struct optdef *find_opt(const char *w)
 {
+	if (w[0] != '-' || !w[1])
+		return NULL;
+	/* Restores are thousands of lines: compare a character first. */
+	if (w[1] != '-') {
+		if (w[2])
+			return NULL;
+		for (const struct optdef *o = optdefs; o->id; o++)
+			if (o->s && o->s[1] == w[1])
+				return o;
+		return NULL;
+	}
 	for (const struct optdef *o = optdefs; o->id; o++)
-		if ((o->s && strcmp(o->s, w) == 0) || strcmp(o->l, w) == 0)
+		if (o->l[2] == w[2] && strcmp(o->l, w) == 0)
 			return o;
 	return NULL;
 }

@@ -375,7 +375,7 @@ int ipvs_rule_finish(struct ipvs_rule *r, struct hk_err *e)
 		if (d->fwd != IP_VS_CONN_F_MASQ || !(r->given & IPVS_G_DPORT))
 			d->port = s->port;
 		if (d->fwd != IP_VS_CONN_F_TUNNEL && (r->given & IPVS_G_TUN))
-			return hk_err_set(e, EINVAL, "tunnel options need the tunnel mode");
+			return hk_err_set(e, EINVAL, "tunnel options need the tunnel mode (-i, mode tun)");
 		return ipvs_dest_check(s, d, e);
 	case IPVS_OP_DEL_DEST:
 		if (!d->addr.family)

@@ -12,10 +12,13 @@
 #include "tx.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_text[] =
 	"usage: ipvsctl [--idempotent] add service SERVICE [sched NAME] [flags FLAG,...]\n"
@@ -39,6 +42,7 @@ static const char usage_text[] =
 	"       ipvsctl sync-daemon stop master|backup\n"
 	"       ipvsctl sync-daemon status\n"
 	"       ipvsctl -h\n"
+	"Every command takes --netns NAME (-N) to work in network namespace NAME.\n"
 	"SERVICE := tcp|udp|sctp ADDR[:PORT] | fwmark N [ipv6]\n";
 
 static void usage(FILE *f, int code)
@@ -650,6 +654,26 @@ static int cmd_sync(struct ctx *c, int argc, char **argv)
 
 /* ------------------------------------------------------------------- main */
 
+/* Work in the named network namespace (as `ip -n NAME`): IPVS tables
+ * belong to one. */
+static void enter_netns(const char *name)
+{
+	char path[300];
+	int fd;
+
+	if (!name[0] || strchr(name, '/') || strlen(name) > 255 || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		hk_die(HK_EXIT_USAGE, "--netns: '%s' is not a namespace name", name);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		hk_die(HK_EXIT_USAGE, "--netns: no network namespace '%s' (%s: %s)", name, path,
+		       strerror(errno));
+	if (setns(fd, CLONE_NEWNET) < 0)
+		hk_die(HK_EXIT_FAIL, "--netns: cannot enter '%s': %s", name, strerror(errno));
+	close(fd);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct ctx *, int, char **);
@@ -683,13 +707,14 @@ int main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "syncid", required_argument, NULL, 'S' },
+		{ "netns", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctx c = { 0 };
 	int o, rc;
 
 	hk_log_init("ipvsctl", HK_LOG_STDERR, LOG_INFO);
-	while ((o = getopt_long(argc, argv, "hn", longopts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "hnN:", longopts, NULL)) != -1) {
 		switch (o) {
 		case 'h': usage(stdout, HK_EXIT_OK); break;
 		case 'n': c.opts |= OPT_NUMERIC; break;
@@ -706,6 +731,7 @@ int main(int argc, char **argv)
 			c.opts |= OPT_SYNCID;
 			c.syncid = (uint32_t)hk_opt_uint("--syncid", optarg, 0, 255);
 			break;
+		case 'N': enter_netns(optarg); break;
 		default: usage(stderr, HK_EXIT_USAGE);
 		}
 	}

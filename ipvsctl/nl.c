@@ -893,7 +893,7 @@ static int on_daemon(struct nlmsghdr *h, void *arg)
 		memcpy(d->group.bytes, nla_data(a[IPVS_DAEMON_ATTR_MCAST_GROUP6]), 16);
 	}
 	if (a[IPVS_DAEMON_ATTR_MCAST_PORT] && nla_len(a[IPVS_DAEMON_ATTR_MCAST_PORT]) >= 2)
-		d->port = ntohs(nla_get_u16(a[IPVS_DAEMON_ATTR_MCAST_PORT]));
+		d->port = nla_get_u16(a[IPVS_DAEMON_ATTR_MCAST_PORT]);	/* host order */
 	if (a[IPVS_DAEMON_ATTR_MCAST_TTL] && nla_len(a[IPVS_DAEMON_ATTR_MCAST_TTL]) >= 1)
 		d->ttl = nla_get_u8(a[IPVS_DAEMON_ATTR_MCAST_TTL]);
 	return 0;

@@ -493,6 +493,63 @@ static int parse_tun_type(const char *s, uint8_t *t, struct hk_err *e)
 	return 0;
 }
 
+/*
+ * The options that carry a value and mean the same in both syntaxes
+ * ("-w 2" and "weight 2"): set it in r and mark it given.
+ */
+static int set_value(struct ipvs_rule *r, int id, const char *arg, struct hk_err *e)
+{
+	uint64_t v;
+	uint32_t f = 0;
+
+	switch (id) {
+	case O_SCHED:
+		if (set_name(r->svc.sched, sizeof(r->svc.sched), "scheduler", arg, scheds, e) < 0)
+			return -1;
+		r->given |= IPVS_G_SCHED;
+		return 0;
+	case O_PE:
+		if (strcmp(arg, "none") == 0)
+			r->svc.pe[0] = '\0';
+		else if (set_name(r->svc.pe, sizeof(r->svc.pe), "persistence engine", arg, pes, e) < 0)
+			return -1;
+		r->given |= IPVS_G_PE;
+		return 0;
+	case O_FLAGS:
+		if (parse_sched_flags(arg, &f, e) < 0)
+			return -1;
+		r->svc.flags = (r->svc.flags & ~IPVS_SCHED_FLAGS) | f;
+		r->given |= IPVS_G_FLAGS;
+		return 0;
+	case O_WEIGHT:
+		if (num("weight", arg, 0, IPVS_MAX_WEIGHT, &v, e) < 0)
+			return -1;
+		r->dest.weight = (uint32_t)v;
+		r->given |= IPVS_G_WEIGHT;
+		return 0;
+	case O_UTH:
+	case O_LTH:
+		if (num(id == O_UTH ? "upper threshold" : "lower threshold", arg, 0, IPVS_MAX_THRESH,
+			&v, e) < 0)
+			return -1;
+		*(id == O_UTH ? &r->dest.uthresh : &r->dest.lthresh) = (uint32_t)v;
+		r->given |= id == O_UTH ? IPVS_G_UTHRESH : IPVS_G_LTHRESH;
+		return 0;
+	case O_TUN_TYPE:
+		if (parse_tun_type(arg, &r->dest.tun_type, e) < 0)
+			return -1;
+		r->given |= IPVS_G_TUN;
+		return 0;
+	case O_TUN_PORT:
+		if (num("tunnel port", arg, 1, 65535, &v, e) < 0)
+			return -1;
+		r->dest.tun_port = (uint16_t)v;
+		r->given |= IPVS_G_TUN;
+		return 0;
+	}
+	return hk_err_set(e, EINVAL, "internal: option %d has no value", id);
+}
+
 /* The service part of a rule, once the protocol option is known. */
 static int set_service(struct ipvs_rule *r, int id, const char *arg, unsigned flags,
 		       struct hk_err *e)
@@ -597,10 +654,12 @@ int ipvs_parse_line(const char *line, unsigned flags, struct ipvs_rule *r, struc
 		case O_IPV6:
 			ipv6 = 1;
 			break;
-		case O_SCHED:
-			if (set_name(r->svc.sched, sizeof(r->svc.sched), "scheduler", arg, scheds, e) < 0)
+		case O_SCHED: case O_PE: case O_FLAGS: case O_WEIGHT: case O_UTH: case O_LTH:
+		case O_TUN_TYPE: case O_TUN_PORT:
+			if (set_value(r, o->id, arg, e) < 0)
 				return -1;
-			r->given |= IPVS_G_SCHED;
+			if (o->id == O_FLAGS)
+				flags_word = arg;
 			break;
 		case O_PERSIST:
 			r->svc.flags |= IP_VS_SVC_F_PERSISTENT;
@@ -616,21 +675,6 @@ int ipvs_parse_line(const char *line, unsigned flags, struct ipvs_rule *r, struc
 			mask_word = arg;
 			r->given |= IPVS_G_NETMASK;
 			break;
-		case O_PE:
-			if (set_name(r->svc.pe, sizeof(r->svc.pe), "persistence engine", arg, pes, e) < 0)
-				return -1;
-			r->given |= IPVS_G_PE;
-			break;
-		case O_FLAGS: {
-			uint32_t f;
-
-			if (parse_sched_flags(arg, &f, e) < 0)
-				return -1;
-			r->svc.flags |= f;
-			r->given |= IPVS_G_FLAGS;
-			flags_word = arg;
-			break;
-		}
 		case O_OPS:
 			r->svc.flags |= IP_VS_SVC_F_ONEPACKET;
 			r->given |= IPVS_G_OPS;
@@ -651,35 +695,6 @@ int ipvs_parse_line(const char *line, unsigned flags, struct ipvs_rule *r, struc
 			r->dest.fwd = o->id == O_DR ? IP_VS_CONN_F_DROUTE :
 				o->id == O_TUN ? IP_VS_CONN_F_TUNNEL : IP_VS_CONN_F_MASQ;
 			r->given |= IPVS_G_FWD;
-			break;
-		case O_WEIGHT:
-			if (num("weight", arg, 0, IPVS_MAX_WEIGHT, &v, e) < 0)
-				return -1;
-			r->dest.weight = (uint32_t)v;
-			r->given |= IPVS_G_WEIGHT;
-			break;
-		case O_UTH:
-			if (num("upper threshold", arg, 0, IPVS_MAX_THRESH, &v, e) < 0)
-				return -1;
-			r->dest.uthresh = (uint32_t)v;
-			r->given |= IPVS_G_UTHRESH;
-			break;
-		case O_LTH:
-			if (num("lower threshold", arg, 0, IPVS_MAX_THRESH, &v, e) < 0)
-				return -1;
-			r->dest.lthresh = (uint32_t)v;
-			r->given |= IPVS_G_LTHRESH;
-			break;
-		case O_TUN_TYPE:
-			if (parse_tun_type(arg, &r->dest.tun_type, e) < 0)
-				return -1;
-			r->given |= IPVS_G_TUN;
-			break;
-		case O_TUN_PORT:
-			if (num("tunnel port", arg, 1, 65535, &v, e) < 0)
-				return -1;
-			r->dest.tun_port = (uint16_t)v;
-			r->given |= IPVS_G_TUN;
 			break;
 		case O_TUN_NOCSUM: case O_TUN_CSUM: case O_TUN_REMCSUM:
 			if (seen & (BIT(O_TUN_NOCSUM) | BIT(O_TUN_CSUM) | BIT(O_TUN_REMCSUM)) & ~BIT(o->id))
@@ -800,12 +815,13 @@ int ipvs_parse_svc_opts(char **argv, int argc, int *i, struct ipvs_rule *r, stru
 		const char *w = argv[*i];
 		const char *arg = *i + 1 < argc ? argv[*i + 1] : NULL;
 
-		if (strcmp(w, "sched") == 0 || strcmp(w, "scheduler") == 0) {
+		if (strcmp(w, "sched") == 0 || strcmp(w, "flags") == 0 || strcmp(w, "pe") == 0) {
 			if (!arg)
-				return hk_err_set(e, EINVAL, "sched needs a value");
-			if (set_name(s->sched, sizeof(s->sched), "scheduler", arg, scheds, e) < 0)
+				return hk_err_set(e, EINVAL, "%s needs a value", w);
+			if (set_value(r, w[0] == 's' ? O_SCHED : w[0] == 'f' ? O_FLAGS : O_PE, arg, e) < 0)
 				return -1;
-			r->given |= IPVS_G_SCHED;
+			if (w[0] == 'f')
+				flags_word = arg;
 			*i += 2;
 		} else if (strcmp(w, "persistent") == 0) {
 			r->given |= IPVS_G_PERSIST;
@@ -831,17 +847,6 @@ int ipvs_parse_svc_opts(char **argv, int argc, int *i, struct ipvs_rule *r, stru
 				return -1;
 			r->given |= IPVS_G_NETMASK;
 			*i += 2;
-		} else if (strcmp(w, "flags") == 0) {
-			uint32_t f;
-
-			if (!arg)
-				return hk_err_set(e, EINVAL, "flags needs a value");
-			if (parse_sched_flags(arg, &f, e) < 0)
-				return -1;
-			s->flags = (s->flags & ~IPVS_SCHED_FLAGS) | f;
-			r->given |= IPVS_G_FLAGS;
-			flags_word = arg;
-			*i += 2;
 		} else if (strcmp(w, "ops") == 0) {
 			r->given |= IPVS_G_OPS;
 			*i += 1;
@@ -851,15 +856,6 @@ int ipvs_parse_svc_opts(char **argv, int argc, int *i, struct ipvs_rule *r, stru
 			} else {
 				s->flags |= IP_VS_SVC_F_ONEPACKET;
 			}
-		} else if (strcmp(w, "pe") == 0) {
-			if (!arg)
-				return hk_err_set(e, EINVAL, "pe needs a value");
-			if (strcmp(arg, "none") == 0)
-				s->pe[0] = '\0';
-			else if (set_name(s->pe, sizeof(s->pe), "persistence engine", arg, pes, e) < 0)
-				return -1;
-			r->given |= IPVS_G_PE;
-			*i += 2;
 		} else {
 			return hk_err_set(e, EINVAL, "unknown service option '%s'", w);
 		}
@@ -872,12 +868,28 @@ int ipvs_parse_svc_opts(char **argv, int argc, int *i, struct ipvs_rule *r, stru
 	return 0;
 }
 
+/* The destination words that carry a value, as option ids; 0 if not. */
+static int dest_word(const char *w)
+{
+	static const struct {
+		const char *w;
+		int id;
+	} m[] = {
+		{ "weight", O_WEIGHT }, { "uthreshold", O_UTH }, { "lthreshold", O_LTH },
+		{ "tun-type", O_TUN_TYPE }, { "tun-port", O_TUN_PORT },
+	};
+
+	for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++)
+		if (strcmp(m[k].w, w) == 0)
+			return m[k].id;
+	return 0;
+}
+
 int ipvs_parse_dest_words(char **argv, int argc, int *i, unsigned flags, bool opts,
 			  struct ipvs_rule *r, struct hk_err *e)
 {
 	struct ipvs_dest *d = &r->dest;
 	bool has_port;
-	uint64_t v;
 
 	if (*i >= argc)
 		return hk_err_set(e, EINVAL, "no destination given (RADDR:PORT)");
@@ -902,30 +914,9 @@ int ipvs_parse_dest_words(char **argv, int argc, int *i, unsigned flags, bool op
 			else
 				return hk_err_set(e, EINVAL, "unknown mode '%s' (dr, nat or tun)", arg);
 			r->given |= IPVS_G_FWD;
-		} else if (strcmp(w, "weight") == 0) {
-			if (num("weight", arg, 0, IPVS_MAX_WEIGHT, &v, e) < 0)
+		} else if (dest_word(w) != 0) {
+			if (set_value(r, dest_word(w), arg, e) < 0)
 				return -1;
-			d->weight = (uint32_t)v;
-			r->given |= IPVS_G_WEIGHT;
-		} else if (strcmp(w, "uthreshold") == 0) {
-			if (num("uthreshold", arg, 0, IPVS_MAX_THRESH, &v, e) < 0)
-				return -1;
-			d->uthresh = (uint32_t)v;
-			r->given |= IPVS_G_UTHRESH;
-		} else if (strcmp(w, "lthreshold") == 0) {
-			if (num("lthreshold", arg, 0, IPVS_MAX_THRESH, &v, e) < 0)
-				return -1;
-			d->lthresh = (uint32_t)v;
-			r->given |= IPVS_G_LTHRESH;
-		} else if (strcmp(w, "tun-type") == 0) {
-			if (parse_tun_type(arg, &d->tun_type, e) < 0)
-				return -1;
-			r->given |= IPVS_G_TUN;
-		} else if (strcmp(w, "tun-port") == 0) {
-			if (num("tun-port", arg, 1, 65535, &v, e) < 0)
-				return -1;
-			d->tun_port = (uint16_t)v;
-			r->given |= IPVS_G_TUN;
 		} else if (strcmp(w, "tun-csum") == 0) {
 			if (strcmp(arg, "nocsum") == 0)
 				d->tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM;

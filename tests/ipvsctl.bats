@@ -7,6 +7,20 @@ bats_require_minimum_version 1.5.0
 
 load lib/common
 
+# each_refused "ARGS|MESSAGE"...: ipvsctl ARGS exits 2 with a message
+# containing MESSAGE, for every case.
+each_refused() {
+	local c args want
+	for c in "$@"; do
+		args=${c%%|*}
+		want=${c#*|}
+		# shellcheck disable=SC2086
+		run ipvsctl $args
+		[ "$status" -eq 2 ] || { echo "exit $status for: $args"; return 1; }
+		[[ "$output" == "ipvsctl: "*"$want"* ]] || { echo "for '$args': $output"; return 1; }
+	done
+}
+
 # The first words of each usage line of the man page's SYNOPSIS.
 @test "-h prints the usage to stdout and exits 0" {
 	run --separate-stderr ipvsctl -h
@@ -64,15 +78,7 @@ load lib/common
 		"del service tcp 192.0.2.1:80 sched rr|unexpected 'sched'"
 		"add widget tcp 192.0.2.1:80|add what: 'widget' (service or dest)"
 	)
-	local c args want
-	for c in "${cases[@]}"; do
-		args=${c%%|*}
-		want=${c#*|}
-		# shellcheck disable=SC2086
-		run ipvsctl $args
-		[ "$status" -eq 2 ] || { echo "exit $status for: $args"; return 1; }
-		[[ "$output" == "ipvsctl: "*"$want"* ]] || { echo "for '$args': $output"; return 1; }
-	done
+	each_refused "${cases[@]}"
 }
 
 @test "every bad destination given on the command line is refused with exit 2, naming it" {
@@ -90,15 +96,7 @@ load lib/common
 		"set service tcp 192.0.2.1:80|set service: nothing to change"
 		"del dest tcp 192.0.2.1:80 198.51.100.1 weight 2|unexpected 'weight'"
 	)
-	local c args want
-	for c in "${cases[@]}"; do
-		args=${c%%|*}
-		want=${c#*|}
-		# shellcheck disable=SC2086
-		run ipvsctl $args
-		[ "$status" -eq 2 ] || { echo "exit $status for: $args"; return 1; }
-		[[ "$output" == "ipvsctl: "*"$want"* ]] || { echo "for '$args': $output"; return 1; }
-	done
+	each_refused "${cases[@]}"
 }
 
 @test "options a command does not take are refused with exit 2" {

@@ -226,17 +226,11 @@ int ipvs_plan_push(struct ipvs_plan *p, enum ipvs_op op, const struct ipvs_servi
 		   const struct ipvs_dest *d, unsigned line);
 
 /*
- * A transaction: the requests to make, in order, and for each the
- * requests that undo it, computed against a simulation of the table
- * (sim: the table as it will be once the requests before have been
- * made).  todo.v[i] is undone by undo.v[undo_at[i]] .. undo.v[undo_at[i+1]-1],
- * made in that order.
+ * A transaction: the requests to make, in order, and the simulation of
+ * the table they make (sim: the table as it will be once they all are).
  */
 struct ipvs_tx {
 	struct ipvs_plan todo;
-	struct ipvs_plan undo;
-	size_t *undo_at;	/* todo.n + 1 entries */
-	size_t cap_at;
 	struct ipvs_table sim;
 };
 
@@ -245,8 +239,8 @@ struct ipvs_tx {
 int ipvs_tx_init(struct ipvs_tx *tx, const struct ipvs_table *cur);
 void ipvs_tx_free(struct ipvs_tx *tx);
 
-/* Add a request, with its inverse, and play it on the simulation.
- * Returns 0 or -1 with errno ENOMEM. */
+/* Add a request and play it on the simulation.  Returns 0 or -1 with
+ * errno ENOMEM. */
 int ipvs_tx_push(struct ipvs_tx *tx, enum ipvs_op op, const struct ipvs_service *s,
 		 const struct ipvs_dest *d, unsigned line);
 

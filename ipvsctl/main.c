@@ -446,7 +446,8 @@ static struct ipvs_rule *read_rules(const char *path, size_t *n)
 	return v;
 }
 
-static int run_tx(struct ctx *c, struct ipvs_tx *tx, const char *what)
+static int run_tx(struct ctx *c, struct ipvs_tx *tx, const struct ipvs_table *orig,
+		  const char *what)
 {
 	char msg[1024];
 	int r;
@@ -456,7 +457,7 @@ static int run_tx(struct ctx *c, struct ipvs_tx *tx, const char *what)
 			ipvs_print_change(stdout, &tx->todo.v[i]);
 		return HK_EXIT_OK;
 	}
-	r = ipvs_tx_run(c->nl, tx, msg, sizeof(msg));
+	r = ipvs_tx_run(c->nl, tx, orig, msg, sizeof(msg));
 	if (r != IPVS_TX_OK)
 		hk_die(HK_EXIT_FAIL, "%s: %s", what, msg);
 	return HK_EXIT_OK;
@@ -478,12 +479,12 @@ static int cmd_restore(struct ctx *c, int argc, char **argv)
 	read_table(c, &cur, false);
 	if (ipvs_tx_init(&tx, &cur) < 0)
 		hk_die(HK_EXIT_FAIL, "out of memory");
-	ipvs_table_free(&cur);
 	if (ipvs_plan_restore(&tx, rules, n, &e) < 0)
 		hk_die(HK_EXIT_FAIL, "restore: %s; nothing was changed", e.msg);
 	free(rules);
-	rc = run_tx(c, &tx, "restore");
+	rc = run_tx(c, &tx, &cur, "restore");
 	ipvs_tx_free(&tx);
+	ipvs_table_free(&cur);
 	return rc;
 }
 
@@ -506,10 +507,10 @@ static int cmd_apply(struct ctx *c, int argc, char **argv)
 	read_table(c, &cur, false);
 	if (ipvs_tx_init(&tx, &cur) < 0 || ipvs_plan_diff(&tx, &want, c->opts & OPT_ALL) < 0)
 		hk_die(HK_EXIT_FAIL, "out of memory");
-	ipvs_table_free(&cur);
 	ipvs_table_free(&want);
-	rc = run_tx(c, &tx, "apply");
+	rc = run_tx(c, &tx, &cur, "apply");
 	ipvs_tx_free(&tx);
+	ipvs_table_free(&cur);
 	return rc;
 }
 

@@ -1,9 +1,8 @@
 /*
  * Tables in memory, and turning input into kernel requests: a restore's
- * rules checked against the table before anything is changed, apply's
- * difference between the table and the desired one, and for every
- * request the requests that undo it, so that a refusal half-way can be
- * rolled back.
+ * rules checked against the table before anything is changed, and
+ * apply's difference between the table and the desired one -- which is
+ * also how a refusal half-way is rolled back (tx.c).
  */
 #include "ipvs.h"
 
@@ -274,84 +273,21 @@ int ipvs_plan_push(struct ipvs_plan *p, enum ipvs_op op, const struct ipvs_servi
 int ipvs_tx_init(struct ipvs_tx *tx, const struct ipvs_table *cur)
 {
 	memset(tx, 0, sizeof(*tx));
-	tx->undo_at = malloc(16 * sizeof(size_t));
-	if (!tx->undo_at)
-		return -1;
-	tx->cap_at = 16;
-	tx->undo_at[0] = 0;
 	return ipvs_table_copy(&tx->sim, cur);
 }
 
 void ipvs_tx_free(struct ipvs_tx *tx)
 {
 	ipvs_plan_free(&tx->todo);
-	ipvs_plan_free(&tx->undo);
-	free(tx->undo_at);
 	ipvs_table_free(&tx->sim);
 	memset(tx, 0, sizeof(*tx));
-}
-
-/* Re-create entry e: its service, then its destinations. */
-static int push_recreate(struct ipvs_plan *undo, const struct ipvs_entry *e)
-{
-	if (ipvs_plan_push(undo, IPVS_OP_ADD_SVC, &e->svc, NULL, 0) < 0)
-		return -1;
-	for (size_t j = 0; j < e->ndests; j++)
-		if (ipvs_plan_push(undo, IPVS_OP_ADD_DEST, &e->svc, &e->dests[j], 0) < 0)
-			return -1;
-	return 0;
-}
-
-/* The requests undoing c, computed against the table before c. */
-static int push_inverse(struct ipvs_plan *undo, const struct ipvs_table *t,
-			const struct ipvs_change *c)
-{
-	const struct ipvs_entry *e = ipvs_table_find(t, &c->svc);
-	long j;
-
-	switch (c->op) {
-	case IPVS_OP_ADD_SVC:
-		return ipvs_plan_push(undo, IPVS_OP_DEL_SVC, &c->svc, NULL, 0);
-	case IPVS_OP_SET_SVC:
-		return e ? ipvs_plan_push(undo, IPVS_OP_SET_SVC, &e->svc, NULL, 0) : 0;
-	case IPVS_OP_DEL_SVC:
-		return e ? push_recreate(undo, e) : 0;
-	case IPVS_OP_ADD_DEST:
-		return ipvs_plan_push(undo, IPVS_OP_DEL_DEST, &c->svc, &c->dest, 0);
-	case IPVS_OP_SET_DEST:
-	case IPVS_OP_DEL_DEST:
-		if (!e || (j = ipvs_entry_find_dest(e, &c->dest)) < 0)
-			return 0;
-		return ipvs_plan_push(undo, c->op == IPVS_OP_SET_DEST ? IPVS_OP_SET_DEST : IPVS_OP_ADD_DEST,
-				      &e->svc, &e->dests[j], 0);
-	case IPVS_OP_FLUSH:
-		for (size_t i = 0; i < t->n; i++)
-			if (push_recreate(undo, &t->v[i]) < 0)
-				return -1;
-		return 0;
-	case IPVS_OP_NONE:
-		break;
-	}
-	return 0;
 }
 
 int ipvs_tx_push(struct ipvs_tx *tx, enum ipvs_op op, const struct ipvs_service *s,
 		 const struct ipvs_dest *d, unsigned line)
 {
-	if (tx->todo.n + 2 > tx->cap_at) {
-		size_t cap = tx->cap_at * 2;
-		size_t *v = realloc(tx->undo_at, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		tx->undo_at = v;
-		tx->cap_at = cap;
-	}
 	if (ipvs_plan_push(&tx->todo, op, s, d, line) < 0)
 		return -1;
-	if (push_inverse(&tx->undo, &tx->sim, &tx->todo.v[tx->todo.n - 1]) < 0)
-		return -1;
-	tx->undo_at[tx->todo.n] = tx->undo.n;
 	return ipvs_table_apply(&tx->sim, &tx->todo.v[tx->todo.n - 1]);
 }
 
@@ -383,8 +319,6 @@ int ipvs_plan_restore(struct ipvs_tx *tx, const struct ipvs_rule *r, size_t n,
 					  x->line, ipvs_dest_str(&x->dest, db),
 					  has_d ? "already exists in" : "does not exist in",
 					  ipvs_svc_str(&x->svc, sb));
-		/* A deleted destination is named by address and port only; the
-		 * kernel needs nothing else, the undo takes the rest from sim. */
 		if (ipvs_tx_push(tx, x->op, &x->svc, &x->dest, x->line) < 0)
 			return hk_err_set(e, ENOMEM, "out of memory");
 	}

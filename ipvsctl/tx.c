@@ -1,11 +1,18 @@
 /*
- * Running a transaction against the kernel: every request in order; at
- * the first refusal, stop and undo whatever was made, newest first, so
- * that the table is as it was.
+ * Running a transaction against the kernel: every request in order, in
+ * batches; at the first refusal, stop and put back the services the
+ * transaction touched as they were before it.
+ *
+ * The rollback is computed, not replayed: the table is read again and
+ * apply's difference taken from it back to the snapshot the transaction
+ * started from.  Replaying an inverse per request would be wrong in one
+ * case batching allows -- a request after the refused one, in the same
+ * batch, that succeeded on an object the refused one was to change
+ * first -- and the difference is exact whatever happened.  Only the
+ * services the transaction names are compared, so that what others
+ * changed elsewhere meanwhile is left alone.
  */
 #include "tx.h"
-
-#include "print.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,20 +35,97 @@ static void refusal(const struct ipvs_nl *nl, const struct ipvs_change *c, int e
 		snprintf(buf, len, "%s%s%s%s", s, k[0] ? " (kernel: " : "", k, k[0] ? ")" : "");
 }
 
-int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_tx *tx, char *msg, size_t len)
+/* The entries of t whose service is in keys (all of t if keys is NULL),
+ * copied into out.  Returns 0 or -1 (ENOMEM). */
+static int subset(const struct ipvs_table *t, const struct ipvs_table *keys,
+		  struct ipvs_table *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < t->n; i++) {
+		const struct ipvs_entry *e = &t->v[i];
+		struct ipvs_entry *n;
+
+		if (keys && !ipvs_table_find(keys, &e->svc))
+			continue;
+		n = ipvs_table_add(out, &e->svc);
+		if (!n)
+			return -1;
+		for (size_t j = 0; j < e->ndests; j++)
+			if (ipvs_entry_add_dest(n, &e->dests[j], 0) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Put the touched services back as they were in orig.  Returns 0, or
+ * -1 with a sentence in why. */
+static int roll_back(struct ipvs_nl *nl, const struct ipvs_tx *tx, const struct ipvs_table *orig,
+		     char *why, size_t len)
+{
+	struct ipvs_table now = { 0 }, keys = { 0 }, was = { 0 }, is = { 0 };
+	struct ipvs_tx back = { 0 };
+	bool all = false;
+	int r, *res = NULL, rc = -1;
+
+	for (size_t i = 0; i < tx->todo.n && !all; i++) {
+		if (tx->todo.v[i].op == IPVS_OP_FLUSH)
+			all = true;
+		else if (!ipvs_table_add(&keys, &tx->todo.v[i].svc))
+			goto nomem;
+	}
+	r = ipvs_nl_get_table(nl, &now);
+	if (r < 0) {
+		snprintf(why, len, "cannot read the table back: %s", strerror(-r));
+		goto out;
+	}
+	if (subset(orig, all ? NULL : &keys, &was) < 0 || subset(&now, all ? NULL : &keys, &is) < 0 ||
+	    ipvs_tx_init(&back, &is) < 0 || ipvs_plan_diff(&back, &was, true) < 0)
+		goto nomem;
+	if (!back.todo.n) {
+		rc = 0;
+		goto out;
+	}
+	res = calloc(back.todo.n, sizeof(*res));
+	if (!res)
+		goto nomem;
+	r = ipvs_nl_exec(nl, back.todo.v, back.todo.n, res, false);
+	if (r < 0) {
+		snprintf(why, len, "%s", strerror(-r));
+		goto out;
+	}
+	for (size_t k = 0; k < back.todo.n; k++)
+		if (res[k] > 0) {
+			ipvs_change_error(&back.todo.v[k], res[k], why, len);
+			goto out;
+		}
+	rc = 0;
+	goto out;
+nomem:
+	snprintf(why, len, "out of memory");
+out:
+	free(res);
+	ipvs_tx_free(&back);
+	ipvs_table_free(&now);
+	ipvs_table_free(&keys);
+	ipvs_table_free(&was);
+	ipvs_table_free(&is);
+	return rc;
+}
+
+int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_tx *tx, const struct ipvs_table *orig,
+		char *msg, size_t len)
 {
 	const struct ipvs_plan *todo = &tx->todo;
-	struct ipvs_plan undo = { 0 };
-	int *res, *ures = NULL;
-	int r;
-	size_t first = todo->n, made = 0;
+	int *res, r;
+	size_t first = todo->n, made = 0, l;
+	char why[512];
 
 	msg[0] = '\0';
 	if (!todo->n)
 		return IPVS_TX_OK;
 	res = calloc(todo->n, sizeof(*res));
 	if (!res) {
-		snprintf(msg, len, "out of memory");
+		snprintf(msg, len, "out of memory; nothing was changed");
 		return IPVS_TX_FAILED;
 	}
 	r = ipvs_nl_exec(nl, todo->v, todo->n, res, true);
@@ -54,69 +138,24 @@ int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_tx *tx, char *msg, size_t 
 		free(res);
 		return IPVS_TX_OK;
 	}
-	if (r < 0)
-		snprintf(msg, len, "talking to the kernel failed: %s", strerror(-r));
+	if (r < 0 || first == todo->n)
+		snprintf(msg, len, "talking to the kernel failed: %s", strerror(r < 0 ? -r : EIO));
 	else
 		refusal(nl, &todo->v[first], res[first], msg, len);
-
-	/* Undo what was made, newest first; each one's inverses in order. */
-	for (size_t i = todo->n; i-- > 0;) {
-		if (res[i] != 0)
-			continue;
-		for (size_t k = tx->undo_at[i]; k < tx->undo_at[i + 1]; k++) {
-			const struct ipvs_change *u = &tx->undo.v[k];
-
-			if (ipvs_plan_push(&undo, u->op, &u->svc, &u->dest, todo->v[i].line) < 0)
-				goto undo_failed_mem;
-		}
-	}
-	if (undo.n) {
-		ures = calloc(undo.n, sizeof(*ures));
-		if (!ures)
-			goto undo_failed_mem;
-		r = ipvs_nl_exec(nl, undo.v, undo.n, ures, false);
-		if (r != 0) {
-			size_t k = 0;
-			char s[512];
-
-			while (k < undo.n && ures[k] <= 0)
-				k++;
-			if (r < 0 || k == undo.n)
-				snprintf(s, sizeof(s), "%s", r < 0 ? strerror(-r) : "unknown error");
-			else
-				ipvs_change_error(&undo.v[k], ures[k], s, sizeof(s));
-			size_t l = strlen(msg);
-
-			snprintf(msg + l, len - l, "; undoing the %zu change%s made failed too (%s): the table is left part-changed",
-				 made, made == 1 ? "" : "s", s);
-			free(ures);
-			free(res);
-			ipvs_plan_free(&undo);
-			return IPVS_TX_HALF;
-		}
-	}
-	{
-		size_t l = strlen(msg);
-
-		if (made)
-			snprintf(msg + l, len - l, "; the %zu change%s made before %s undone, nothing was changed",
-				 made, made == 1 ? "" : "s", made == 1 ? "was" : "were");
-		else
-			snprintf(msg + l, len - l, "; nothing was changed");
-	}
-	free(ures);
 	free(res);
-	ipvs_plan_free(&undo);
+
+	l = strlen(msg);
+	if (!made) {
+		snprintf(msg + l, len - l, "; nothing was changed");
+		return IPVS_TX_FAILED;
+	}
+	if (roll_back(nl, tx, orig, why, sizeof(why)) < 0) {
+		snprintf(msg + l, len - l,
+			 "; undoing the %zu change%s made failed too (%s): the table is left part-changed",
+			 made, made == 1 ? "" : "s", why);
+		return IPVS_TX_HALF;
+	}
+	snprintf(msg + l, len - l, "; the %zu change%s made %s undone, nothing was changed", made,
+		 made == 1 ? "" : "s", made == 1 ? "was" : "were");
 	return IPVS_TX_FAILED;
-
-undo_failed_mem:
-	{
-		size_t l = strlen(msg);
-
-		snprintf(msg + l, len - l, "; out of memory while undoing: the table is left part-changed");
-	}
-	free(ures);
-	free(res);
-	ipvs_plan_free(&undo);
-	return IPVS_TX_HALF;
 }

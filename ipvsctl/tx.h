@@ -7,16 +7,18 @@
 
 enum {
 	IPVS_TX_OK = 0,		/* every request was made */
-	IPVS_TX_FAILED = 1,	/* one was refused; the rest were undone */
+	IPVS_TX_FAILED = 1,	/* one was refused; what was made was undone */
 	IPVS_TX_HALF = 2,	/* one was refused and undoing failed too */
 };
 
 /*
- * Make tx's requests; at the first refusal stop and undo the ones made.
- * Returns IPVS_TX_*; msg receives the sentence for a failure ("line 3:
- * destination ... already exists in ...; the 2 changes made before were
- * undone, nothing was changed").
+ * Make tx's requests; at the first refusal stop, and put the services
+ * the transaction touched back as they are in orig (the table it was
+ * planned against).  Returns IPVS_TX_*; msg receives the sentence for a
+ * failure ("line 3: destination ... already exists in ...; the 2
+ * changes made were undone, nothing was changed").
  */
-int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_tx *tx, char *msg, size_t len);
+int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_tx *tx, const struct ipvs_table *orig,
+		char *msg, size_t len);
 
 #endif

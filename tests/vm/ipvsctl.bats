@@ -286,7 +286,7 @@ EOF
 -a -t 192.0.2.1:80 -r 198.51.100.255:80 -g -w 1
 EOF
 	[ "$status" -eq 1 ]
-	[ "$output" = "ipvsctl: restore: line 5: the kernel refused to add destination 198.51.100.255:80 in TCP 192.0.2.1:80: invalid argument (is the address unicast or local here?); the 4 changes made before were undone, nothing was changed" ]
+	[ "$output" = "ipvsctl: restore: line 5: the kernel refused to add destination 198.51.100.255:80 in TCP 192.0.2.1:80: invalid argument (is the address unicast or local here?); the 4 changes made were undone, nothing was changed" ]
 	[ "$(iadm -Sn)" = "$before" ]
 }
 
@@ -351,7 +351,7 @@ EOF
 -a -t 192.0.2.1:80 -r 198.51.100.255:80 -g -w 1
 EOF
 	[ "$status" -eq 1 ]
-	[ "$output" = "ipvsctl: apply: line 3: the kernel refused to add destination 198.51.100.255:80 in TCP 192.0.2.1:80: invalid argument (is the address unicast or local here?); the 1 change made before was undone, nothing was changed" ]
+	[ "$output" = "ipvsctl: apply: line 3: the kernel refused to add destination 198.51.100.255:80 in TCP 192.0.2.1:80: invalid argument (is the address unicast or local here?); the 1 change made was undone, nothing was changed" ]
 	[ "$(iadm -Sn)" = "$before" ]
 }
 

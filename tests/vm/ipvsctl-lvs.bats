@@ -107,26 +107,37 @@ EOF
 	[ "$(count rs2-8080)" -eq 5 ]
 }
 
-@test "apply changes a weight in place: the destination keeps its counters" {
+@test "apply changes a weight while a connection is open, and the connection carries on" {
 	ictl restore - <<EOF
 -A -t $VIP:80 -s wrr
 -a -t $VIP:80 -r 192.0.2.11:80 -g -w 1
 -a -t $VIP:80 -r 192.0.2.12:80 -g -w 1
 EOF
-	run hits c $VIP 80 10
-	[ "$(count rs2)" -eq 5 ]
+	local d
+	d=$(scratch)
+	# A client that connects, waits for the go, then asks for the page
+	# on the connection it already has.
+	cat >"$d/client" <<'EOF'
+exec 3<>"/dev/tcp/$2/80" || exit 1
+: >"$1/open"
+for ((i = 0; i < 300; i++)); do [ -e "$1/go" ] && break; sleep 0.1; done
+printf 'GET / HTTP/1.0\r\n\r\n' >&3
+body=none
+while IFS= read -r -t 10 line <&3; do body=${line%$'\r'}; done
+echo "$body" >"$1/out"
+EOF
+	bg nsx c bash "$d/client" "$d" "$VIP"
+	wait_until 20 test -e "$d/open"
 	ictl apply - <<EOF
 -A -t $VIP:80 -s wrr
--a -t $VIP:80 -r 192.0.2.11:80 -g -w 1
+-a -t $VIP:80 -r 192.0.2.11:80 -g -w 3
 -a -t $VIP:80 -r 192.0.2.12:80 -g -w 3
 EOF
-	# A destination deleted and added again would start from 0.  The
-	# kernel sums its per-CPU counters every 2 seconds (later on a
-	# loaded machine): wait for them.
-	rs2_is() {
-		[ "$(ictl list -n --json | jq -r '.services[0].destinations[1] | "\(.address) \(.weight) \(.stats.conns)"')" = "$1" ]
-	}
-	wait_until 20 rs2_is "192.0.2.12 3 5"
+	: >"$d/go"
+	wait_until 30 test -s "$d/out"
+	cat "$d/out"
+	grep -Eqx 'rs[12]' "$d/out"
+	[ "$(nsx d ipvsadm -Sn | grep -c -- '-g -w 3$')" -eq 2 ]
 }
 
 @test "zero resets the counters that traffic raised" {

@@ -11,7 +11,8 @@
 #      against flushing and restoring the whole table, with ipvsadm and
 #      with ipvsctl.
 # Each is run RUNS times (default 7) by hyperfine in one VM, side by
-# side; the medians and spreads are printed.
+# side; the medians and spreads are printed.  Under emulation every
+# figure is many times the native one; compare the rows, not the units.
 set -eu
 RUNS=${1:-7}
 cd "$(dirname "$0")/.."

@@ -42,8 +42,8 @@ static const char usage_text[] =
 	"       ipvsctl sync-daemon stop master|backup\n"
 	"       ipvsctl sync-daemon status\n"
 	"       ipvsctl -h\n"
-	"Every command takes --netns NAME (-N) to work in network namespace NAME.\n"
-	"SERVICE := tcp|udp|sctp ADDR[:PORT] | fwmark N [ipv6]\n";
+	"SERVICE := tcp|udp|sctp ADDR[:PORT] | fwmark N [ipv6]\n"
+	"Every command also takes --netns NAME (-N) to work in the network namespace NAME, as ip -n does.\n";
 
 static void usage(FILE *f, int code)
 {

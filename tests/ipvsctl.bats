@@ -16,31 +16,20 @@ each_refused() {
 		want=${c#*|}
 		# shellcheck disable=SC2086
 		run ipvsctl $args
+		# For the README's bad-input catalogue, where the harness has it.
+		# shellcheck disable=SC2086
+		if type catalogue >/dev/null 2>&1; then catalogue ipvsctl $args; fi
 		[ "$status" -eq 2 ] || { echo "exit $status for: $args"; return 1; }
 		[[ "$output" == "ipvsctl: "*"$want"* ]] || { echo "for '$args': $output"; return 1; }
 	done
 }
 
-# The first words of each usage line of the man page's SYNOPSIS.
 @test "-h prints the usage to stdout and exits 0" {
 	run --separate-stderr ipvsctl -h
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "${lines[0]}" = "usage: ipvsctl [--idempotent] add service SERVICE [sched NAME] [flags FLAG,...]" ]
 	[[ "$output" == *"SERVICE := tcp|udp|sctp ADDR[:PORT] | fwmark N [ipv6]"* ]]
-}
-
-@test "the usage is the man page's synopsis" {
-	local man=$HK_TOP/ipvsctl/ipvsctl.8 cmd
-	[ -f "$man" ]
-	for cmd in "add service" "add dest" "set service" "set dest" "del service" "del dest" \
-		list save restore apply flush zero timeout "sync-daemon start" "sync-daemon stop" \
-		"sync-daemon status"; do
-		ipvsctl -h | grep -q "ipvsctl .*$cmd" || { echo "usage lacks $cmd"; return 1; }
-		grep -q "^\.B ipvsctl" "$man"
-		sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$man" | grep -q -- "${cmd#* }" ||
-			{ echo "synopsis lacks $cmd"; return 1; }
-	done
 }
 
 @test "a bad option prints the usage to stderr and exits 2" {

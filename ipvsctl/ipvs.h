@@ -262,14 +262,16 @@ int ipvs_desired_table(const struct ipvs_rule *r, size_t n, struct ipvs_table *w
 		       struct hk_err *e);
 
 /*
- * Push the fewest requests that turn the simulated table into want:
+ * Append to p the fewest requests that turn table cur into want:
  * services and destinations missing are added, those that differ are
  * changed in place (a weight change is a SET, so connections survive),
  * destinations not wanted are deleted, and services not wanted only if
- * all is set (apply manages only the services its input lists).
- * Returns 0 or -1 with errno ENOMEM.
+ * all is set (apply manages only the services its input lists).  Adds
+ * and changes come first, deletions last.  Returns 0 or -1 with errno
+ * ENOMEM.
  */
-int ipvs_plan_diff(struct ipvs_tx *tx, const struct ipvs_table *want, bool all);
+int ipvs_plan_diff(const struct ipvs_table *cur, const struct ipvs_table *want, bool all,
+		   struct ipvs_plan *p);
 
 /* Apply the change c to the in-memory table t, as the kernel would.
  * Returns 0, or -1 with errno ENOMEM. */

@@ -446,18 +446,18 @@ static struct ipvs_rule *read_rules(const char *path, size_t *n)
 	return v;
 }
 
-static int run_tx(struct ctx *c, struct ipvs_tx *tx, const struct ipvs_table *orig,
-		  const char *what)
+static int run_plan(struct ctx *c, const struct ipvs_plan *todo, const struct ipvs_table *orig,
+		    const char *what)
 {
 	char msg[1024];
 	int r;
 
 	if (c->opts & OPT_DRY) {
-		for (size_t i = 0; i < tx->todo.n; i++)
-			ipvs_print_change(stdout, &tx->todo.v[i]);
+		for (size_t i = 0; i < todo->n; i++)
+			ipvs_print_change(stdout, &todo->v[i]);
 		return HK_EXIT_OK;
 	}
-	r = ipvs_tx_run(c->nl, tx, orig, msg, sizeof(msg));
+	r = ipvs_tx_run(c->nl, todo, orig, msg, sizeof(msg));
 	if (r != IPVS_TX_OK)
 		hk_die(HK_EXIT_FAIL, "%s: %s", what, msg);
 	return HK_EXIT_OK;
@@ -482,7 +482,7 @@ static int cmd_restore(struct ctx *c, int argc, char **argv)
 	if (ipvs_plan_restore(&tx, rules, n, &e) < 0)
 		hk_die(HK_EXIT_FAIL, "restore: %s; nothing was changed", e.msg);
 	free(rules);
-	rc = run_tx(c, &tx, &cur, "restore");
+	rc = run_plan(c, &tx.todo, &cur, "restore");
 	ipvs_tx_free(&tx);
 	ipvs_table_free(&cur);
 	return rc;
@@ -491,7 +491,7 @@ static int cmd_restore(struct ctx *c, int argc, char **argv)
 static int cmd_apply(struct ctx *c, int argc, char **argv)
 {
 	struct ipvs_table cur, want;
-	struct ipvs_tx tx;
+	struct ipvs_plan todo = { 0 };
 	struct ipvs_rule *rules;
 	struct hk_err e;
 	size_t n;
@@ -505,11 +505,11 @@ static int cmd_apply(struct ctx *c, int argc, char **argv)
 		hk_die(HK_EXIT_USAGE, "apply: %s", e.msg);
 	free(rules);
 	read_table(c, &cur, false);
-	if (ipvs_tx_init(&tx, &cur) < 0 || ipvs_plan_diff(&tx, &want, c->opts & OPT_ALL) < 0)
+	if (ipvs_plan_diff(&cur, &want, c->opts & OPT_ALL, &todo) < 0)
 		hk_die(HK_EXIT_FAIL, "out of memory");
 	ipvs_table_free(&want);
-	rc = run_tx(c, &tx, &cur, "apply");
-	ipvs_tx_free(&tx);
+	rc = run_plan(c, &todo, &cur, "apply");
+	ipvs_plan_free(&todo);
 	ipvs_table_free(&cur);
 	return rc;
 }

@@ -366,56 +366,48 @@ int ipvs_desired_table(const struct ipvs_rule *r, size_t n, struct ipvs_table *w
 	return 0;
 }
 
-int ipvs_plan_diff(struct ipvs_tx *tx, const struct ipvs_table *want, bool all)
+int ipvs_plan_diff(const struct ipvs_table *cur, const struct ipvs_table *want, bool all,
+		   struct ipvs_plan *p)
 {
-	struct ipvs_table cur;
-	int r = -1;
-
-	/* Iterate over a copy: tx_push changes tx->sim as it goes. */
-	if (ipvs_table_copy(&cur, &tx->sim) < 0)
-		return -1;
 	/* First what is added or changed, so that a service never goes
 	 * without the destinations it will keep... */
 	for (size_t i = 0; i < want->n; i++) {
 		const struct ipvs_entry *w = &want->v[i];
-		const struct ipvs_entry *c = ipvs_table_find(&cur, &w->svc);
+		const struct ipvs_entry *c = ipvs_table_find(cur, &w->svc);
 
 		if (!c) {
-			if (ipvs_tx_push(tx, IPVS_OP_ADD_SVC, &w->svc, NULL, w->line) < 0)
-				goto out;
+			if (ipvs_plan_push(p, IPVS_OP_ADD_SVC, &w->svc, NULL, w->line) < 0)
+				return -1;
 		} else if (!ipvs_svc_same_attrs(&c->svc, &w->svc)) {
-			if (ipvs_tx_push(tx, IPVS_OP_SET_SVC, &w->svc, NULL, w->line) < 0)
-				goto out;
+			if (ipvs_plan_push(p, IPVS_OP_SET_SVC, &w->svc, NULL, w->line) < 0)
+				return -1;
 		}
 		for (size_t j = 0; j < w->ndests; j++) {
 			long k = c ? ipvs_entry_find_dest(c, &w->dests[j]) : -1;
 
 			if (k >= 0 && ipvs_dest_same_attrs(&c->dests[k], &w->dests[j]))
 				continue;
-			if (ipvs_tx_push(tx, k >= 0 ? IPVS_OP_SET_DEST : IPVS_OP_ADD_DEST, &w->svc,
-					 &w->dests[j], w->dest_lines[j]) < 0)
-				goto out;
+			if (ipvs_plan_push(p, k >= 0 ? IPVS_OP_SET_DEST : IPVS_OP_ADD_DEST, &w->svc,
+					   &w->dests[j], w->dest_lines ? w->dest_lines[j] : 0) < 0)
+				return -1;
 		}
 	}
 	/* ...then what goes. */
-	for (size_t i = 0; i < cur.n; i++) {
-		const struct ipvs_entry *c = &cur.v[i];
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct ipvs_entry *c = &cur->v[i];
 		const struct ipvs_entry *w = ipvs_table_find(want, &c->svc);
 
 		if (!w) {
-			if (all && ipvs_tx_push(tx, IPVS_OP_DEL_SVC, &c->svc, NULL, 0) < 0)
-				goto out;
+			if (all && ipvs_plan_push(p, IPVS_OP_DEL_SVC, &c->svc, NULL, 0) < 0)
+				return -1;
 			continue;
 		}
 		for (size_t j = 0; j < c->ndests; j++)
 			if (ipvs_entry_find_dest(w, &c->dests[j]) < 0 &&
-			    ipvs_tx_push(tx, IPVS_OP_DEL_DEST, &c->svc, &c->dests[j], w->line) < 0)
-				goto out;
+			    ipvs_plan_push(p, IPVS_OP_DEL_DEST, &c->svc, &c->dests[j], w->line) < 0)
+				return -1;
 	}
-	r = 0;
-out:
-	ipvs_table_free(&cur);
-	return r;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- errors */

@@ -1,7 +1,7 @@
 /*
- * Running a transaction against the kernel: every request in order, in
- * batches; at the first refusal, stop and put back the services the
- * transaction touched as they were before it.
+ * Running a plan against the kernel as one transaction: every request
+ * in order, in batches; at the first refusal, stop and put back the
+ * services the plan touched as they were before it.
  *
  * The rollback is computed, not replayed: the table is read again and
  * apply's difference taken from it back to the snapshot the transaction
@@ -59,18 +59,18 @@ static int subset(const struct ipvs_table *t, const struct ipvs_table *keys,
 
 /* Put the touched services back as they were in orig.  Returns 0, or
  * -1 with a sentence in why. */
-static int roll_back(struct ipvs_nl *nl, const struct ipvs_tx *tx, const struct ipvs_table *orig,
-		     char *why, size_t len)
+static int roll_back(struct ipvs_nl *nl, const struct ipvs_plan *todo,
+		     const struct ipvs_table *orig, char *why, size_t len)
 {
 	struct ipvs_table now = { 0 }, keys = { 0 }, was = { 0 }, is = { 0 };
-	struct ipvs_tx back = { 0 };
+	struct ipvs_plan back = { 0 };
 	bool all = false;
 	int r, *res = NULL, rc = -1;
 
-	for (size_t i = 0; i < tx->todo.n && !all; i++) {
-		if (tx->todo.v[i].op == IPVS_OP_FLUSH)
+	for (size_t i = 0; i < todo->n && !all; i++) {
+		if (todo->v[i].op == IPVS_OP_FLUSH)
 			all = true;
-		else if (!ipvs_table_add(&keys, &tx->todo.v[i].svc))
+		else if (!ipvs_table_add(&keys, &todo->v[i].svc))
 			goto nomem;
 	}
 	r = ipvs_nl_get_table(nl, &now);
@@ -79,23 +79,23 @@ static int roll_back(struct ipvs_nl *nl, const struct ipvs_tx *tx, const struct 
 		goto out;
 	}
 	if (subset(orig, all ? NULL : &keys, &was) < 0 || subset(&now, all ? NULL : &keys, &is) < 0 ||
-	    ipvs_tx_init(&back, &is) < 0 || ipvs_plan_diff(&back, &was, true) < 0)
+	    ipvs_plan_diff(&is, &was, true, &back) < 0)
 		goto nomem;
-	if (!back.todo.n) {
+	if (!back.n) {
 		rc = 0;
 		goto out;
 	}
-	res = calloc(back.todo.n, sizeof(*res));
+	res = calloc(back.n, sizeof(*res));
 	if (!res)
 		goto nomem;
-	r = ipvs_nl_exec(nl, back.todo.v, back.todo.n, res, false);
+	r = ipvs_nl_exec(nl, back.v, back.n, res, false);
 	if (r < 0) {
 		snprintf(why, len, "%s", strerror(-r));
 		goto out;
 	}
-	for (size_t k = 0; k < back.todo.n; k++)
+	for (size_t k = 0; k < back.n; k++)
 		if (res[k] > 0) {
-			ipvs_change_error(&back.todo.v[k], res[k], why, len);
+			ipvs_change_error(&back.v[k], res[k], why, len);
 			goto out;
 		}
 	rc = 0;
@@ -104,7 +104,7 @@ nomem:
 	snprintf(why, len, "out of memory");
 out:
 	free(res);
-	ipvs_tx_free(&back);
+	ipvs_plan_free(&back);
 	ipvs_table_free(&now);
 	ipvs_table_free(&keys);
 	ipvs_table_free(&was);
@@ -112,10 +112,9 @@ out:
 	return rc;
 }
 
-int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_tx *tx, const struct ipvs_table *orig,
+int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_plan *todo, const struct ipvs_table *orig,
 		char *msg, size_t len)
 {
-	const struct ipvs_plan *todo = &tx->todo;
 	int *res, r;
 	size_t first = todo->n, made = 0, l;
 	char why[512];
@@ -149,7 +148,7 @@ int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_tx *tx, const struct ipvs_
 		snprintf(msg + l, len - l, "; nothing was changed");
 		return IPVS_TX_FAILED;
 	}
-	if (roll_back(nl, tx, orig, why, sizeof(why)) < 0) {
+	if (roll_back(nl, todo, orig, why, sizeof(why)) < 0) {
 		snprintf(msg + l, len - l,
 			 "; undoing the %zu change%s made failed too (%s): the table is left part-changed",
 			 made, made == 1 ? "" : "s", why);

@@ -1,4 +1,4 @@
-/* Running a transaction (struct ipvs_tx) with rollback on refusal. */
+/* Running a plan as a transaction, with rollback on refusal. */
 #ifndef IPVS_TX_H
 #define IPVS_TX_H
 
@@ -12,13 +12,13 @@ enum {
 };
 
 /*
- * Make tx's requests; at the first refusal stop, and put the services
- * the transaction touched back as they are in orig (the table it was
- * planned against).  Returns IPVS_TX_*; msg receives the sentence for a
+ * Make todo's requests; at the first refusal stop, and put the services
+ * they touch back as they are in orig (the table they were planned
+ * against).  Returns IPVS_TX_*; msg receives the sentence for a
  * failure ("line 3: destination ... already exists in ...; the 2
  * changes made were undone, nothing was changed").
  */
-int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_tx *tx, const struct ipvs_table *orig,
+int ipvs_tx_run(struct ipvs_nl *nl, const struct ipvs_plan *todo, const struct ipvs_table *orig,
 		char *msg, size_t len);
 
 #endif

@@ -58,16 +58,26 @@ static bool same_table(const struct ipvs_table *a, const struct ipvs_table *b)
 	return true;
 }
 
-/* The rollback (tx.c): apply's difference from where the transaction
- * ended back to where it started must give the start back. */
-static void check_undo(const struct ipvs_tx *tx, const struct ipvs_table *start)
+/* The table cur after the plan's requests, as the kernel would make it. */
+static void play(const struct ipvs_table *cur, const struct ipvs_plan *p, struct ipvs_table *out)
 {
-	struct ipvs_tx back;
+	ipvs_table_copy(out, cur);
+	for (size_t i = 0; i < p->n; i++)
+		ipvs_table_apply(out, &p->v[i]);
+}
 
-	ipvs_tx_init(&back, &tx->sim);
-	CHECK_EQ_INT(ipvs_plan_diff(&back, start, true), 0);
-	CHECK(same_table(&back.sim, start));
-	ipvs_tx_free(&back);
+/* The rollback (tx.c): apply's difference from where the requests
+ * ended back to where they started must give the start back. */
+static void check_undo(const struct ipvs_table *end, const struct ipvs_table *start)
+{
+	struct ipvs_plan back = { 0 };
+	struct ipvs_table t;
+
+	CHECK_EQ_INT(ipvs_plan_diff(end, start, true, &back), 0);
+	play(end, &back, &t);
+	CHECK(same_table(&t, start));
+	ipvs_table_free(&t);
+	ipvs_plan_free(&back);
 }
 
 static const char base[] =
@@ -136,16 +146,16 @@ TEST(ipvs_plan_restore_rollback_gives_back_the_table)
 	CHECK_EQ_INT(ipvs_plan_restore(&tx, r, n, &e), 0);
 	CHECK_EQ_INT(tx.todo.n, 8);
 	CHECK_EQ_INT(tx.sim.n, 1);
-	check_undo(&tx, &cur);
+	check_undo(&tx.sim, &cur);
 	ipvs_tx_free(&tx);
 	ipvs_table_free(&cur);
 }
 
 TEST(ipvs_plan_diff_changes_weights_in_place)
 {
-	struct ipvs_table cur, want;
+	struct ipvs_table cur, want, end;
 	struct ipvs_rule r[16];
-	struct ipvs_tx tx;
+	struct ipvs_plan p = { 0 };
 	struct hk_err e;
 	size_t n;
 	static const char in[] =
@@ -160,30 +170,30 @@ TEST(ipvs_plan_diff_changes_weights_in_place)
 	table(base, &cur);
 	n = rules(in, r, 16);
 	CHECK_EQ_INT(ipvs_desired_table(r, n, &want, &e), 0);
-	ipvs_tx_init(&tx, &cur);
-	CHECK_EQ_INT(ipvs_plan_diff(&tx, &want, false), 0);
-	CHECK_EQ_INT(tx.todo.n, 1);
-	CHECK_EQ_INT(tx.todo.v[0].op, IPVS_OP_SET_DEST);
-	CHECK_EQ_INT(tx.todo.v[0].dest.weight, 0);
-	CHECK_EQ_INT(tx.todo.v[0].line, 2);
-	CHECK(same_table(&tx.sim, &want));
-	check_undo(&tx, &cur);
-	ipvs_tx_free(&tx);
+	CHECK_EQ_INT(ipvs_plan_diff(&cur, &want, false, &p), 0);
+	CHECK_EQ_INT(p.n, 1);
+	CHECK_EQ_INT(p.v[0].op, IPVS_OP_SET_DEST);
+	CHECK_EQ_INT(p.v[0].dest.weight, 0);
+	CHECK_EQ_INT(p.v[0].line, 2);
+	play(&cur, &p, &end);
+	CHECK(same_table(&end, &want));
+	check_undo(&end, &cur);
+	ipvs_table_free(&end);
+	ipvs_plan_free(&p);
 
 	/* The same table again: nothing to do. */
-	ipvs_tx_init(&tx, &want);
-	CHECK_EQ_INT(ipvs_plan_diff(&tx, &want, true), 0);
-	CHECK_EQ_INT(tx.todo.n, 0);
-	ipvs_tx_free(&tx);
+	CHECK_EQ_INT(ipvs_plan_diff(&want, &want, true, &p), 0);
+	CHECK_EQ_INT(p.n, 0);
+	ipvs_plan_free(&p);
 	ipvs_table_free(&want);
 	ipvs_table_free(&cur);
 }
 
 TEST(ipvs_plan_diff_adds_deletes_and_leaves_unlisted_services_unless_all)
 {
-	struct ipvs_table cur, want;
+	struct ipvs_table cur, want, end;
 	struct ipvs_rule r[16];
-	struct ipvs_tx tx;
+	struct ipvs_plan p = { 0 };
 	struct hk_err e;
 	size_t n, adds = 0, sets = 0, dels = 0;
 	static const char in[] =
@@ -197,10 +207,9 @@ TEST(ipvs_plan_diff_adds_deletes_and_leaves_unlisted_services_unless_all)
 	n = rules(in, r, 16);
 	CHECK_EQ_INT(ipvs_desired_table(r, n, &want, &e), 0);
 
-	ipvs_tx_init(&tx, &cur);
-	CHECK_EQ_INT(ipvs_plan_diff(&tx, &want, false), 0);
-	for (size_t i = 0; i < tx.todo.n; i++) {
-		enum ipvs_op op = tx.todo.v[i].op;
+	CHECK_EQ_INT(ipvs_plan_diff(&cur, &want, false, &p), 0);
+	for (size_t i = 0; i < p.n; i++) {
+		enum ipvs_op op = p.v[i].op;
 
 		adds += op == IPVS_OP_ADD_SVC || op == IPVS_OP_ADD_DEST;
 		sets += op == IPVS_OP_SET_SVC || op == IPVS_OP_SET_DEST;
@@ -210,17 +219,20 @@ TEST(ipvs_plan_diff_adds_deletes_and_leaves_unlisted_services_unless_all)
 	CHECK_EQ_INT(sets, 1);	/* the scheduler */
 	CHECK_EQ_INT(dels, 1);	/* dest .2 */
 	/* Deletions come last. */
-	CHECK_EQ_INT(tx.todo.v[tx.todo.n - 1].op, IPVS_OP_DEL_DEST);
+	CHECK_EQ_INT(p.v[p.n - 1].op, IPVS_OP_DEL_DEST);
 	/* The UDP and fwmark services were not listed: they stay. */
-	CHECK_EQ_INT(tx.sim.n, 4);
-	check_undo(&tx, &cur);
-	ipvs_tx_free(&tx);
+	play(&cur, &p, &end);
+	CHECK_EQ_INT(end.n, 4);
+	check_undo(&end, &cur);
+	ipvs_table_free(&end);
+	ipvs_plan_free(&p);
 
-	ipvs_tx_init(&tx, &cur);
-	CHECK_EQ_INT(ipvs_plan_diff(&tx, &want, true), 0);
-	CHECK(same_table(&tx.sim, &want));
-	check_undo(&tx, &cur);
-	ipvs_tx_free(&tx);
+	CHECK_EQ_INT(ipvs_plan_diff(&cur, &want, true, &p), 0);
+	play(&cur, &p, &end);
+	CHECK(same_table(&end, &want));
+	check_undo(&end, &cur);
+	ipvs_table_free(&end);
+	ipvs_plan_free(&p);
 	ipvs_table_free(&want);
 	ipvs_table_free(&cur);
 }

@@ -398,7 +398,8 @@ int vrrp_conf_file(struct vrrp_conf *c, const char *path, struct hk_err *e)
 	int r = 0;
 
 	if (!f)
-		return hk_err_set(e, errno, "cannot open '%.*s': %s", Q(path), strerror(errno));
+		return hk_err_set(e, errno, "--config: cannot open '%.*s': %s", Q(path),
+				  strerror(errno));
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		char *name, *value, *end;
 		struct hk_err le;
@@ -581,13 +582,12 @@ static int read_auth(struct vrrp_conf *c, struct hk_err *e)
 	int fd = open(c->auth_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	ssize_t n;
 	struct stat st;
+	bool open_to_others;
 
 	if (fd < 0)
 		return hk_err_set(e, errno, "--auth-pass-file: cannot open '%.*s': %s",
 				  Q(c->auth_file), strerror(errno));
-	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
-		hk_warn("--auth-pass-file: '%s' is readable by others than its owner",
-			c->auth_file);
+	open_to_others = fstat(fd, &st) == 0 && (st.st_mode & 077);
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (n < 0)
@@ -607,6 +607,9 @@ static int read_auth(struct vrrp_conf *c, struct hk_err *e)
 	memcpy(c->auth, buf, len);
 	explicit_bzero(buf, sizeof(buf));
 	c->have_auth = true;
+	if (open_to_others)
+		hk_warn("--auth-pass-file: '%s' is readable by others than its owner",
+			c->auth_file);
 	return 0;
 }
 
@@ -637,6 +640,7 @@ static int check_dir_of(const char *opt, const char *path, struct hk_err *e)
 int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)
 {
 	char a[HK_ADDRSTRLEN], s[32];
+	struct hk_err pe;
 	struct vrrp_cmd *cmds[] = { &c->notify, &c->notify_master, &c->notify_backup,
 				    &c->notify_fault, &c->notify_stop };
 	const char *cmd_opts[] = { "--notify", "--notify-master", "--notify-backup",
@@ -651,8 +655,8 @@ int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)
 
 	if (!c->ifname[0] && default_iface(&c->vips[0].pfx.addr, c->ifname, e) < 0)
 		return -1;
-	if (hk_parse_ifname(c->ifname, &c->ifindex, e) < 0)
-		return -1;
+	if (hk_parse_ifname(c->ifname, &c->ifindex, &pe) < 0)
+		return hk_err_set(e, errno, "--interface: %s", pe.msg);
 
 	/* The version and its interval. */
 	if (c->family == AF_INET6) {
@@ -683,8 +687,9 @@ int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)
 		struct vrrp_vipconf *v = &c->vips[i];
 		const char *dev = v->dev[0] ? v->dev : c->ifname;
 
-		if (hk_parse_ifname(dev, &v->ifindex, e) < 0)
-			return -1;
+		if (hk_parse_ifname(dev, &v->ifindex, &pe) < 0)
+			return hk_err_set(e, errno, "--vip %s: %s", hk_addr_str(&v->pfx.addr, a),
+					  pe.msg);
 		if (v->label[0] && strncmp(v->label, dev, strlen(dev)) != 0)
 			return hk_err_set(e, EINVAL,
 					  "--vip %s: label '%s' must start with the interface name '%s'",

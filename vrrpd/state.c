@@ -97,6 +97,7 @@ static void enter_backup(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out,
 	transition(sm, now, out, VRRP_STATE_BACKUP, "%s", why);
 	sm->adver_at = sm->garp2_at = sm->refresh_at = 0;
 	sm->down_at = now + wait_us;
+	sm->down_wait_us = wait_us;
 	sm->down_by_stop = false;
 }
 
@@ -148,7 +149,7 @@ void vrrp_sm_timer(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out)
 			snprintf(why, sizeof(why), "master %s resigned (priority 0)",
 				 hk_addr_str(&sm->master_addr, a));
 		} else {
-			fmt_secs(s, sizeof(s), vrrp_sm_down_interval_us(sm));
+			fmt_secs(s, sizeof(s), sm->down_wait_us);
 			snprintf(why, sizeof(why), "no advert from a master for %s s", s);
 		}
 		become_master(sm, now, out, why);
@@ -188,7 +189,8 @@ static void recv_backup(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv 
 	if (adv->priority == VRRP_PRIO_STOP) {
 		/* The master resigned: take over after Skew_Time, so that
 		 * the best backup goes first. */
-		sm->down_at = now + vrrp_sm_skew_us(sm);
+		sm->down_wait_us = vrrp_sm_skew_us(sm);
+		sm->down_at = now + sm->down_wait_us;
 		sm->down_by_stop = true;
 		note_master(sm, now, adv);
 		return;
@@ -201,7 +203,8 @@ static void recv_backup(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv 
 	    (sm->c.preempt_delay_us && (!sm->preempt_at || now < sm->preempt_at))) {
 		if (sm->c.version == 3)
 			sm->master_adver_int_us = (uint64_t)adv->interval_cs * 10000;
-		sm->down_at = now + vrrp_sm_down_interval_us(sm);
+		sm->down_wait_us = vrrp_sm_down_interval_us(sm);
+		sm->down_at = now + sm->down_wait_us;
 		sm->down_by_stop = false;
 		note_master(sm, now, adv);
 		if (!lower)

@@ -62,6 +62,7 @@ struct vrrp_sm {
 	struct hk_addr self;		/* our primary address: breaks ties */
 	uint64_t master_adver_int_us;	/* Master_Adver_Interval (learned in v3) */
 	uint64_t down_at;		/* BACKUP: Master_Down_Timer expiry */
+	uint64_t down_wait_us;		/* what down_at was last set to wait */
 	uint64_t adver_at;		/* MASTER: next advert */
 	uint64_t garp2_at;		/* MASTER: the delayed second burst */
 	uint64_t refresh_at;		/* MASTER: next GARP refresh */

@@ -133,7 +133,7 @@ TEST(vrrp_conf_file_applies_lines_in_order_and_reports_file_and_line)
 	CHECK(strstr(e.msg, ":1: vrid: needs a value") != NULL);
 	unlink(p);
 	CHECK_EQ_INT(vrrp_conf_file(&c, "/nonexistent/vrrpd.conf", &e), -1);
-	CHECK(strstr(e.msg, "cannot open '/nonexistent/vrrpd.conf'") != NULL);
+	CHECK(strstr(e.msg, "--config: cannot open '/nonexistent/vrrpd.conf'") != NULL);
 	vrrp_conf_free(&c);
 }
 

@@ -6,6 +6,8 @@ load lib/common
 load lib/net
 load fixtures/vrrpd/helpers
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	net_init
 	net_switch

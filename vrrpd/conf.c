@@ -538,41 +538,45 @@ static int default_iface(const struct hk_addr *vip, char *name, struct hk_err *e
 static int resolve_cmd(const char *opt, struct vrrp_cmd *cmd, struct hk_err *e)
 {
 	const char *prog = cmd->argv[0];
-	char buf[PATH_MAX], *real;
+	char *buf = NULL, *real;
 	struct stat st;
 
 	if (!strchr(prog, '/')) {
 		const char *path = getenv("PATH");
 		const char *p = path && *path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-		bool found = false;
 
-		while (*p && !found) {
+		while (*p && !buf) {
 			size_t len = strcspn(p, ":");
 
-			if (len > 0 && (size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, p,
-							prog) < sizeof(buf) &&
-			    access(buf, X_OK) == 0 && stat(buf, &st) == 0 && S_ISREG(st.st_mode))
-				found = true;
+			if (len > 0 && asprintf(&buf, "%.*s/%s", (int)len, p, prog) >= 0 &&
+			    !(access(buf, X_OK) == 0 && stat(buf, &st) == 0 && S_ISREG(st.st_mode))) {
+				free(buf);
+				buf = NULL;
+			}
 			p += len;
 			if (*p == ':')
 				p++;
 		}
-		if (!found)
+		if (!buf)
 			return hk_err_set(e, ENOENT, "%s: '%.*s' is not found in PATH", opt, Q(prog));
 		prog = buf;
 	}
+	int r = 0;
+
 	if (stat(prog, &st) < 0)
-		return hk_err_set(e, errno, "%s: '%.*s': %s", opt, Q(prog), strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return hk_err_set(e, EINVAL, "%s: '%.*s' is not a regular file", opt, Q(prog));
-	if (access(prog, X_OK) < 0)
-		return hk_err_set(e, EACCES, "%s: '%.*s' is not executable", opt, Q(prog));
-	real = realpath(prog, NULL);
-	if (!real)
-		return hk_err_set(e, errno, "%s: '%.*s': %s", opt, Q(prog), strerror(errno));
-	free(cmd->path);
-	cmd->path = real;
-	return 0;
+		r = hk_err_set(e, errno, "%s: '%.*s': %s", opt, Q(prog), strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		r = hk_err_set(e, EINVAL, "%s: '%.*s' is not a regular file", opt, Q(prog));
+	else if (access(prog, X_OK) < 0)
+		r = hk_err_set(e, EACCES, "%s: '%.*s' is not executable", opt, Q(prog));
+	else if (!(real = realpath(prog, NULL)))
+		r = hk_err_set(e, errno, "%s: '%.*s': %s", opt, Q(prog), strerror(errno));
+	if (r == 0) {
+		free(cmd->path);
+		cmd->path = real;
+	}
+	free(buf);
+	return r;
 }
 
 /* The password: the file's first line without its newline, 1-8 bytes. */
@@ -620,21 +624,20 @@ static const char *family_word(int family)
 
 static int check_dir_of(const char *opt, const char *path, struct hk_err *e)
 {
-	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	struct stat st;
+	char *dir;
+	int r = 0;
 
-	if (!slash)
+	if (!slash || slash == path)
 		return 0;
-	if ((size_t)(slash - path) >= sizeof(dir))
-		return hk_err_set(e, ENAMETOOLONG, "%s: '%.*s' is too long", opt, Q(path));
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	if (dir[0] == '\0')
-		return 0;
+	dir = strndup(path, (size_t)(slash - path));
+	if (!dir)
+		return hk_err_set(e, ENOMEM, "out of memory");
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return hk_err_set(e, ENOENT, "%s: directory '%.*s' does not exist", opt, Q(dir));
-	return 0;
+		r = hk_err_set(e, ENOENT, "%s: directory '%.*s' does not exist", opt, Q(dir));
+	free(dir);
+	return r;
 }
 
 int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)

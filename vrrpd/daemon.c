@@ -14,11 +14,12 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/if_addr.h>
-#include <poll.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,11 +33,12 @@ struct vrrpd {
 	struct vrrp_expect exp;
 	struct hk_nl *nl;
 	struct vrrp_mon *mon;
-	int fd, tfd, sfd, gfd;
+	int fd, tfd, sfd, gfd, ep;
 	uint64_t armed;			/* the timerfd's deadline, 0 if disarmed */
 	struct hk_addr src;		/* where our adverts come from */
 	bool have_src, carrier, link_up;
 	bool stopping;
+	bool trim;			/* the heap grew: give back what is free */
 	uint16_t ip_id;
 	uint64_t started;
 	uint64_t sent, send_errors, rcvd, prio0_sent, prio0_rcvd, garps;
@@ -213,7 +215,8 @@ static void send_advert(struct vrrpd *d, uint8_t prio)
 		hk_log_rl(&d->send_rl, LOG_WARNING, "%s: cannot send an advert to %s: %s", c->name,
 			  hk_addr_str(&p.dst, a), len ? strerror(errno) : "cannot build it");
 	}
-	explicit_bzero(pkt, sizeof(pkt));
+	if (c->have_auth)
+		explicit_bzero(pkt, sizeof(pkt));
 }
 
 /* ---- files ---- */
@@ -222,16 +225,20 @@ static void send_advert(struct vrrpd *d, uint8_t prio)
  * that a reader sees the old or the new content, never a mix. */
 static int write_atomic(const char *path, const char *data, size_t len)
 {
-	char tmp[4200];
+	char *tmp;
 	int fd, saved;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
+	/* On the heap: a PATH_MAX buffer on the stack would stay resident
+	 * in each of fifty processes. */
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		saved = errno;
+		free(tmp);
+		errno = saved;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -1;
 	for (size_t off = 0; off < len;) {
 		ssize_t n = write(fd, data + off, len - off);
 
@@ -251,12 +258,14 @@ static int write_atomic(const char *path, const char *data, size_t len)
 		fd = -1;
 		goto fail;
 	}
+	free(tmp);
 	return 0;
 fail:
 	saved = errno;
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	free(tmp);
 	errno = saved;
 	return -1;
 }
@@ -420,6 +429,11 @@ static void run_hooks(struct vrrpd *d, enum vrrp_state st, uint64_t now)
 
 static void carry_out(struct vrrpd *d, const struct vrrp_out *out, uint64_t now)
 {
+	/* Adverts allocate nothing; everything else (netlink, getifaddrs,
+	 * hooks) may leave freed heap behind. */
+	for (int i = 0; i < out->n; i++)
+		if (out->act[i] != VRRP_ACT_ADVERT)
+			d->trim = true;
 	for (int i = 0; i < out->n; i++) {
 		switch (out->act[i]) {
 		case VRRP_ACT_VIPS_ADD:
@@ -488,7 +502,7 @@ static bool is_peer(const struct vrrp_conf *c, const struct hk_addr *a)
 	return false;
 }
 
-static void on_packets(struct vrrpd *d)
+static void on_packets(struct vrrpd *d, uint64_t now)
 {
 	for (int k = 0; k < RX_BATCH; k++) {
 		struct vrrp_rxmeta meta;
@@ -512,18 +526,17 @@ static void on_packets(struct vrrpd *d)
 		d->rcvd++;
 		if (adv.priority == 0)
 			d->prio0_rcvd++;
-		uint64_t now = hk_now_us();
-
 		vrrp_sm_recv(&d->sm, now, &adv, &out);
 		carry_out(d, &out, now);
 	}
 }
 
-static void on_link_change(struct vrrpd *d, int what)
+static void on_link_change(struct vrrpd *d, int what, uint64_t now)
 {
 	struct vrrp_out out;
 	bool up;
 
+	d->trim = true;
 	if (what & VRRP_MON_ADDR)
 		refresh_src(d);
 	up = link_usable(d);
@@ -533,8 +546,6 @@ static void on_link_change(struct vrrpd *d, int what)
 	if (!up)
 		hk_warn("%s: %s is %s", d->c->name, d->c->ifname,
 			!d->carrier ? "down (no carrier)" : "without an address to send from");
-	uint64_t now = hk_now_us();
-
 	vrrp_sm_link(&d->sm, now, up, &out);
 	carry_out(d, &out, now);
 }
@@ -544,11 +555,10 @@ static void rearm(struct vrrpd *d, bool fired)
 	uint64_t a = d->stopping ? 0 : vrrp_sm_next(&d->sm), b = vrrp_hooks_next(&d->hooks);
 	uint64_t next = !a ? b : !b ? a : a < b ? a : b;
 
-	/* Moving a deadline later needs no system call: the timer fires
-	 * early and is set again then.  A backup thus does not touch the
-	 * timer for every advert it receives. */
-	if (!fired && d->armed && next && next >= d->armed)
-		return;
+	/* Set the timer whenever the deadline moves, even later: one
+	 * system call per advert costs less than the wake-ups a lazily set
+	 * timer would cause.  After it fired it must be set (or cleared)
+	 * anyway, which also consumes the expiration. */
 	if (!fired && next == d->armed)
 		return;
 	if (hk_timerfd_at(d->tfd, next) < 0)
@@ -558,13 +568,23 @@ static void rearm(struct vrrpd *d, bool fired)
 
 /* ---- set-up and the loop ---- */
 
+enum { EV_SIGNAL, EV_TIMER, EV_PACKET, EV_LINK };
+
+static int watch(struct vrrpd *d, int fd, int what)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)what };
+
+	return epoll_ctl(d->ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* The sockets, before daemon(3), so that a failure shows on the
+ * terminal. */
 static int setup(struct vrrpd *d)
 {
 	struct vrrp_conf *c = d->c;
 	struct hk_err e;
-	const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGCHLD };
 
-	d->fd = d->tfd = d->sfd = d->gfd = -1;
+	d->fd = d->tfd = d->sfd = d->gfd = d->ep = -1;
 	d->nl = hk_nl_open();
 	if (!d->nl) {
 		hk_log(LOG_ERR, "cannot open a routing netlink socket: %s", strerror(errno));
@@ -586,6 +606,18 @@ static int setup(struct vrrpd *d)
 		hk_log(LOG_ERR, "cannot open a packet socket: %s", strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The loop's own descriptors, after daemon(3): a signalfd watched by an
+ * epoll instance created before a fork would go on waiting for the
+ * parent's signals.
+ */
+static int setup_loop(struct vrrpd *d)
+{
+	const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGCHLD };
+
 	d->tfd = hk_timerfd_open();
 	if (d->tfd < 0) {
 		hk_log(LOG_ERR, "cannot open a timerfd: %s", strerror(errno));
@@ -595,6 +627,14 @@ static int setup(struct vrrpd *d)
 	d->sfd = hk_signalfd_open(sigs, sizeof(sigs) / sizeof(sigs[0]));
 	if (d->sfd < 0) {
 		hk_log(LOG_ERR, "cannot open a signalfd: %s", strerror(errno));
+		return -1;
+	}
+	/* epoll rather than poll: a wake-up then costs no walk over the
+	 * descriptors, which counts at a hundred adverts a second. */
+	d->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (d->ep < 0 || watch(d, d->sfd, EV_SIGNAL) < 0 || watch(d, d->tfd, EV_TIMER) < 0 ||
+	    watch(d, d->fd, EV_PACKET) < 0 || watch(d, vrrp_mon_fd(d->mon), EV_LINK) < 0) {
+		hk_log(LOG_ERR, "cannot set up epoll: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -611,6 +651,8 @@ static void teardown(struct vrrpd *d)
 		close(d->tfd);
 	if (d->sfd >= 0)
 		close(d->sfd);
+	if (d->ep >= 0)
+		close(d->ep);
 	vrrp_mon_close(d->mon);
 	hk_nl_close(d->nl);
 }
@@ -671,6 +713,9 @@ int vrrp_run(struct vrrp_conf *c)
 		hk_log(LOG_ERR, "out of memory");
 		return HK_EXIT_FAIL;
 	}
+	/* libnl reads netlink into 16 kB buffers: mapped and unmapped
+	 * rather than carved from the heap, whose pages would stay. */
+	mallopt(M_MMAP_THRESHOLD, 8192);
 	d->c = c;
 	for (int r = 0; r < VRRP_DROP_MAX; r++)
 		d->rl[r] = (struct hk_ratelimit)HK_RATELIMIT_INIT(1000, 1);
@@ -687,6 +732,10 @@ int vrrp_run(struct vrrp_conf *c)
 			goto out;
 		}
 		hk_log_init("vrrpd", HK_LOG_SYSLOG, c->verbose ? LOG_DEBUG : LOG_INFO);
+	}
+	if (setup_loop(d) < 0) {
+		code = HK_EXIT_FAIL;
+		goto out;
 	}
 
 	d->exp = (struct vrrp_expect){
@@ -716,40 +765,68 @@ int vrrp_run(struct vrrp_conf *c)
 	vrrp_sm_start(&d->sm, d->started, d->link_up, &out);
 	carry_out(d, &out, d->started);
 	rearm(d, true);
+	malloc_trim(0);
 
 	while (!d->stopping || !vrrp_hooks_idle(&d->hooks)) {
-		struct pollfd pfd[4] = {
-			{ .fd = d->sfd, .events = POLLIN },
-			{ .fd = d->tfd, .events = POLLIN },
-			{ .fd = d->stopping ? -1 : d->fd, .events = POLLIN },
-			{ .fd = d->stopping ? -1 : vrrp_mon_fd(d->mon), .events = POLLIN },
-		};
-		bool fired = false;
+		struct epoll_event ev[4];
+		bool fired = false, sig = false;
+		int n = epoll_wait(d->ep, ev, 4, -1);
+		uint64_t now = hk_now_us();
 
-		if (poll(pfd, 4, -1) < 0) {
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			hk_log(LOG_ERR, "poll: %s", strerror(errno));
+			hk_log(LOG_ERR, "epoll_wait: %s", strerror(errno));
 			code = HK_EXIT_FAIL;
 			break;
 		}
-		if (pfd[2].revents & POLLIN)
-			on_packets(d);
-		if (pfd[3].revents & POLLIN)
-			on_link_change(d, vrrp_mon_read(d->mon, c->ifindex));
-		uint64_t now = hk_now_us();
+		for (int i = 0; i < n; i++) {
+			switch (ev[i].data.u32) {
+			case EV_PACKET:
+				if (!d->stopping)
+					on_packets(d, now);
+				break;
+			case EV_LINK:
+				if (!d->stopping)
+					on_link_change(d, vrrp_mon_read(d->mon, c->ifindex), now);
+				break;
+			case EV_TIMER:
+				fired = true;
+				break;
+			case EV_SIGNAL:
+				sig = true;
+				break;
+			}
+		}
+		if (fired) {
+			uint64_t due = vrrp_sm_next(&d->sm);
 
-		if (pfd[1].revents & POLLIN) {
-			fired = true;
-			if (!d->stopping && now >= vrrp_sm_next(&d->sm) && vrrp_sm_next(&d->sm)) {
+			if (!d->stopping && due && now >= due) {
 				vrrp_sm_timer(&d->sm, now, &out);
 				carry_out(d, &out, now);
 			}
 			vrrp_hooks_timer(&d->hooks, now);
 		}
-		if (pfd[0].revents & POLLIN)
+		if (sig) {
+			bool was = d->stopping;
+
 			on_signals(d, now);
+			/* Stopping: adverts and link events no longer matter. */
+			if (d->stopping && !was) {
+				epoll_ctl(d->ep, EPOLL_CTL_DEL, d->fd, NULL);
+				epoll_ctl(d->ep, EPOLL_CTL_DEL, vrrp_mon_fd(d->mon), NULL);
+			}
+		}
 		rearm(d, fired);
+		/*
+		 * Fifty instances on a host are fifty processes: hand freed
+		 * heap pages back after the rare events that allocate, so
+		 * that each stays at the few pages its steady state needs.
+		 */
+		if (d->trim || sig) {
+			malloc_trim(0);
+			d->trim = false;
+		}
 	}
 	/* Leave no address behind, whatever happened. */
 	if (d->sm.state == VRRP_STATE_MASTER)

@@ -46,6 +46,21 @@ uint64_t vrrp_sm_down_interval_us(const struct vrrp_sm *sm)
 	return 3 * sm->master_adver_int_us + vrrp_sm_skew_us(sm);
 }
 
+/*
+ * The next advert time after now: the next multiple of the interval on
+ * the monotonic clock, so at most one interval away.  Every instance
+ * on a host with the same interval then advertises at the same
+ * instants, and the host wakes once per interval for all of them
+ * rather than at fifty scattered times (what keepalived gets from
+ * running every instance in one process).
+ */
+static uint64_t next_advert(const struct vrrp_sm *sm, uint64_t now)
+{
+	uint64_t i = sm->c.adver_int_us;
+
+	return (now / i + 1) * i;
+}
+
 static void act(struct vrrp_out *out, enum vrrp_action a)
 {
 	if (out->n < VRRP_MAX_ACTIONS)
@@ -74,7 +89,7 @@ static void become_master(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out
 	act(out, VRRP_ACT_ADVERT);
 	act(out, VRRP_ACT_GARP);
 	transition(sm, now, out, VRRP_STATE_MASTER, "%s", why);
-	sm->adver_at = now + sm->c.adver_int_us;
+	sm->adver_at = next_advert(sm, now);
 	sm->garp2_at = sm->c.garp_delay_us ? now + sm->c.garp_delay_us : 0;
 	sm->refresh_at = sm->c.garp_refresh_us ? now + sm->c.garp_refresh_us : 0;
 	sm->down_at = 0;
@@ -159,11 +174,9 @@ void vrrp_sm_timer(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out)
 		return;
 	if (sm->adver_at && now >= sm->adver_at) {
 		act(out, VRRP_ACT_ADVERT);
-		sm->adver_at += sm->c.adver_int_us;
-		/* Late by more than an interval (the host stalled): send
-		 * once and go on from now rather than in a burst. */
-		if (sm->adver_at <= now)
-			sm->adver_at = now + sm->c.adver_int_us;
+		/* Late by more than an interval (the host stalled), this
+		 * sends once and goes on from now rather than in a burst. */
+		sm->adver_at = next_advert(sm, now);
 		sm->master_seen_at = now;
 	}
 	if (sm->garp2_at && now >= sm->garp2_at) {
@@ -227,7 +240,7 @@ static void recv_master(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv 
 	if (adv->priority == VRRP_PRIO_STOP) {
 		/* Another master resigned; remind the backups who is master. */
 		act(out, VRRP_ACT_ADVERT);
-		sm->adver_at = now + sm->c.adver_int_us;
+		sm->adver_at = next_advert(sm, now);
 		return;
 	}
 	if (adv->priority > sm->c.priority || (adv->priority == sm->c.priority && cmp > 0)) {
@@ -253,7 +266,7 @@ static void recv_master(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv 
 	 * announced them with its own MAC.
 	 */
 	act(out, VRRP_ACT_ADVERT);
-	sm->adver_at = now + sm->c.adver_int_us;
+	sm->adver_at = next_advert(sm, now);
 	if (!sm->lowprio_garp_at || now - sm->lowprio_garp_at >= LOWPRIO_GARP_GAP_US) {
 		act(out, VRRP_ACT_GARP);
 		sm->lowprio_garp_at = now;

@@ -136,16 +136,31 @@ TEST(vrrp_sm_master_sends_adverts_and_garp_bursts_on_time)
 	vrrp_sm_timer(&sm, S + 100 * MS, &out);
 	CHECK(acts(&out, 1, VRRP_ACT_ADVERT));
 	CHECK_EQ_INT(vrrp_sm_next(&sm), S + 200 * MS);
-	/* Woken late by more than an interval: one advert, then on from now. */
+	/* Woken late by more than an interval: one advert, then on the grid. */
 	vrrp_sm_timer(&sm, S + 450 * MS, &out);
 	CHECK(acts(&out, 1, VRRP_ACT_ADVERT));
-	CHECK_EQ_INT(vrrp_sm_next(&sm), S + 550 * MS);
+	CHECK_EQ_INT(vrrp_sm_next(&sm), S + 500 * MS);
 	vrrp_sm_timer(&sm, 3 * S, &out);
 	CHECK(acts(&out, 2, VRRP_ACT_ADVERT, VRRP_ACT_GARP_REFRESH));
 	vrrp_sm_timer(&sm, 6 * S, &out);
 	CHECK(acts(&out, 3, VRRP_ACT_ADVERT, VRRP_ACT_GARP, VRRP_ACT_GARP_REFRESH));
 	vrrp_sm_timer(&sm, 7 * S, &out);
 	CHECK(acts(&out, 1, VRRP_ACT_ADVERT));	/* the second burst comes once */
+}
+
+TEST(vrrp_sm_adverts_fall_on_multiples_of_the_interval)
+{
+	struct vrrp_sm sm;
+	struct vrrp_sm_conf c = conf(3, 255, 100 * MS);
+	struct vrrp_out out;
+
+	vrrp_sm_init(&sm, &c);
+	vrrp_sm_start(&sm, 7 * S + 37 * MS, true, &out);
+	CHECK(acts(&out, 4, VRRP_ACT_VIPS_ADD, VRRP_ACT_ADVERT, VRRP_ACT_GARP, VRRP_ACT_NOTIFY));
+	/* Never more than an interval after the last one. */
+	CHECK_EQ_INT(vrrp_sm_next(&sm), 7 * S + 100 * MS);
+	vrrp_sm_timer(&sm, 7 * S + 100 * MS + 3, &out);
+	CHECK_EQ_INT(vrrp_sm_next(&sm), 7 * S + 200 * MS);
 }
 
 TEST(vrrp_sm_backup_resets_its_timer_on_a_better_master)

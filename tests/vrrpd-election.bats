@@ -244,6 +244,31 @@ teardown() {
 	vr_logs_clean a b
 }
 
+@test "IPv6 unicast peers elect a master without multicast" {
+	local v6=2001:db8::100 h
+	for h in a b; do
+		nsx $h nft -f - <<-'EOF'
+			table ip6 nomcast {
+				chain in { type filter hook input priority 0; ip6 daddr ff02::12 drop; }
+			}
+		EOF
+	done
+	vr_start a a -i eth0 --vrid 7 --vip $v6/64 --priority 200 --advert-int 0.1 \
+		--unicast-src 2001:db8::1 --unicast-peer 2001:db8::2
+	vr_start b b -i eth0 --vrid 7 --vip $v6/64 --priority 100 --advert-int 0.1 \
+		--unicast-src 2001:db8::2 --unicast-peer 2001:db8::1
+	vr_wait a MASTER
+	vr_wait b BACKUP
+	sleep 1
+	vr_is b BACKUP
+	vip_only $v6 a a b
+	[ "$(vr_json b .master.address)" = 2001:db8::1 ]
+	vr_stop a
+	vr_wait b MASTER
+	wait_until 3 vip_only $v6 b a b
+	vr_logs_clean a b
+}
+
 @test "instances of other VRIDs on the link never reach the process" {
 	vr_start a1 a -i eth0 --vrid 1 --vip 192.0.2.101/24 --priority 200 "${FAST[@]}"
 	vr_start b1 b -i eth0 --vrid 1 --vip 192.0.2.101/24 --priority 100 "${FAST[@]}"

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Packets read per wake-up before timers get a look in. */
@@ -502,8 +503,37 @@ static bool is_peer(const struct vrrp_conf *c, const struct hk_addr *a)
 	return false;
 }
 
+/* CLOCK_REALTIME microseconds. */
+static uint64_t real_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * When a packet arrived, on the monotonic clock: the kernel stamps it
+ * with the wall clock, so shift by the clocks' present difference.  A
+ * stamp in the future or over a second old (the wall clock was just
+ * stepped) is not trusted: then it arrived "now".
+ */
+static uint64_t arrival(const struct vrrp_rxmeta *m, uint64_t now, int64_t real_minus_mono)
+{
+	int64_t t;
+
+	if (!m->rx_real_us)
+		return now;
+	t = (int64_t)m->rx_real_us - real_minus_mono;
+	if (t > (int64_t)now || (int64_t)now - t > 1000000)
+		return now;
+	return (uint64_t)t;
+}
+
 static void on_packets(struct vrrpd *d, uint64_t now)
 {
+	int64_t offset = (int64_t)real_us() - (int64_t)now;
+
 	for (int k = 0; k < RX_BATCH; k++) {
 		struct vrrp_rxmeta meta;
 		struct vrrp_adv adv;
@@ -526,7 +556,7 @@ static void on_packets(struct vrrpd *d, uint64_t now)
 		d->rcvd++;
 		if (adv.priority == 0)
 			d->prio0_rcvd++;
-		vrrp_sm_recv(&d->sm, now, &adv, &out);
+		vrrp_sm_recv(&d->sm, arrival(&meta, now, offset), &adv, &out);
 		carry_out(d, &out, now);
 	}
 }

@@ -73,10 +73,11 @@ struct vrrp_expect {
 	size_t nvips;
 };
 
-/* What the kernel told us about an IPv6 packet (ancillary data). */
+/* What the kernel told us about a packet (ancillary data). */
 struct vrrp_rxmeta {
-	struct hk_addr src, dst;
-	int hoplimit;			/* -1 if unknown */
+	struct hk_addr src, dst;	/* IPv6 (IPv4 packets carry theirs) */
+	int hoplimit;			/* IPv6; -1 if unknown */
+	uint64_t rx_real_us;		/* arrival, CLOCK_REALTIME; 0 if unknown */
 };
 
 /* A parsed advertisement.  addrs points into the parsed buffer. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_VRRP
@@ -106,6 +107,10 @@ int vrrp_sock_open(int family, unsigned ifindex, const char *ifname, uint8_t vri
 	}
 	if ((family == AF_INET ? setup4(fd, ifindex, group, e) : setup6(fd, ifindex, group, e)) < 0)
 		goto fail;
+	/* The arrival time: timers then run from when an advert came, not
+	 * from when a loaded host got round to reading it. */
+	if (opt(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS", e) < 0)
+		goto fail;
 	/* Whatever arrived before the filter was attached may be for
 	 * another VRID: throw it away. */
 	while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) >= 0)
@@ -153,34 +158,37 @@ ssize_t vrrp_sock_recv(int fd, int family, uint8_t *buf, size_t cap,
 	struct sockaddr_storage ss;
 	struct iovec iov = { .iov_base = buf, .iov_len = cap };
 	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
+			 CMSG_SPACE(sizeof(struct timespec))];
 		struct cmsghdr align;
 	} cm;
 	struct msghdr mh = { .msg_name = &ss, .msg_namelen = sizeof(ss), .msg_iov = &iov,
-			     .msg_iovlen = 1 };
-	ssize_t n;
+			     .msg_iovlen = 1, .msg_control = cm.buf,
+			     .msg_controllen = sizeof(cm.buf) };
+	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
 
-	if (family == AF_INET6) {
-		mh.msg_control = cm.buf;
-		mh.msg_controllen = sizeof(cm.buf);
-	}
-	n = recvmsg(fd, &mh, MSG_DONTWAIT);
 	if (n < 0)
 		return -1;
 	/* A packet larger than the buffer: report what arrived, which the
 	 * parser then finds truncated or inconsistent. */
 	if ((size_t)n > cap)
 		n = (ssize_t)cap;
-	if (family != AF_INET6)
-		return n;
 	memset(meta, 0, sizeof(*meta));
 	meta->hoplimit = -1;
-	meta->dst.family = AF_INET6;
-	hk_addr_from_sockaddr((struct sockaddr *)&ss, &meta->src, NULL);
+	if (family == AF_INET6) {
+		meta->dst.family = AF_INET6;
+		hk_addr_from_sockaddr((struct sockaddr *)&ss, &meta->src, NULL);
+	}
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level != IPPROTO_IPV6)
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			meta->rx_real_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+		} else if (c->cmsg_level != IPPROTO_IPV6) {
 			continue;
-		if (c->cmsg_type == IPV6_HOPLIMIT && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+		} else if (c->cmsg_type == IPV6_HOPLIMIT && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
 			int h;
 
 			memcpy(&h, CMSG_DATA(c), sizeof(h));

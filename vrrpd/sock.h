@@ -41,10 +41,10 @@ int vrrp_sock_send(int fd, int family, unsigned ifindex, const uint8_t *pkt, siz
 		   const struct hk_addr *src, const struct hk_addr *dst);
 
 /*
- * Receive one packet into buf (MSG_TRUNC tells a packet larger than
- * cap, which then parses as truncated).  For IPv6, meta receives the
- * addresses and hop limit.  Returns the length, or -1 with errno
- * (EAGAIN when nothing is queued).
+ * Receive one packet into buf (a packet larger than cap comes cut, and
+ * then parses as truncated).  meta receives the kernel's arrival time
+ * and, for IPv6, the addresses and hop limit.  Returns the length, or -1
+ * with errno (EAGAIN when nothing is queued).
  */
 ssize_t vrrp_sock_recv(int fd, int family, uint8_t *buf, size_t cap,
 		       struct vrrp_rxmeta *meta);

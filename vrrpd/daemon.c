@@ -831,6 +831,13 @@ int vrrp_run(struct vrrp_conf *c)
 		if (fired) {
 			uint64_t due = vrrp_sm_next(&d->sm);
 
+			/* An advert that came in time but is still unread (this
+			 * process was not scheduled) must count before the
+			 * Master_Down_Timer does. */
+			if (!d->stopping && due && now >= due && d->sm.state == VRRP_STATE_BACKUP) {
+				on_packets(d, now);
+				due = vrrp_sm_next(&d->sm);
+			}
 			if (!d->stopping && due && now >= due) {
 				vrrp_sm_timer(&d->sm, now, &out);
 				carry_out(d, &out, now);

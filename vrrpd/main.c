@@ -30,17 +30,19 @@ static void __attribute__((noreturn)) bad_usage(const char *what, const char *ar
 	exit(HK_EXIT_USAGE);
 }
 
-int main(int argc, char **argv)
+/*
+ * Apply the command line to c.  Its own function, so that the option
+ * table's stack frame is gone before the daemon's loop runs: with fifty
+ * processes a host, every stack page counts.
+ */
+static void parse_args(int argc, char **argv, struct vrrp_conf *c)
 {
 	struct option longopts[64];
 	char shortopts[32] = ":h";
-	struct vrrp_conf c;
 	struct hk_err e;
 	size_t n = 0;
-	int ch, code;
+	int ch;
 
-	hk_log_init("vrrpd", HK_LOG_STDERR, LOG_INFO);
-	vrrp_conf_init(&c);
 	for (size_t i = 0; vrrp_optdefs[i].name; i++, n++) {
 		const struct vrrp_optdef *d = &vrrp_optdefs[i];
 
@@ -66,10 +68,11 @@ int main(int argc, char **argv)
 		case 'h':
 		case OPT_HELP:
 			fputs(usage, stdout);
-			vrrp_conf_free(&c);
-			return HK_EXIT_OK;
+			vrrp_conf_free(c);
+			free(c);
+			exit(HK_EXIT_OK);
 		case OPT_CONFIG:
-			if (vrrp_conf_file(&c, optarg, &e) < 0)
+			if (vrrp_conf_file(c, optarg, &e) < 0)
 				hk_die(HK_EXIT_USAGE, "%s", e.msg);
 			continue;
 		case ':':
@@ -84,21 +87,35 @@ int main(int argc, char **argv)
 				name = vrrp_optdefs[i].name;
 		if (!name)
 			bad_usage("unknown option", argv[optind - 1]);
-		if (vrrp_conf_set(&c, name, optarg, &e) < 0)
+		if (vrrp_conf_set(c, name, optarg, &e) < 0)
 			hk_die(HK_EXIT_USAGE, "--%s: %s", name, e.msg);
 	}
 	if (optind < argc)
 		bad_usage("unexpected argument", argv[optind]);
-	if (c.verbose)
+}
+
+int main(int argc, char **argv)
+{
+	struct vrrp_conf *c = malloc(sizeof(*c));
+	struct hk_err e;
+	int code;
+
+	hk_log_init("vrrpd", HK_LOG_STDERR, LOG_INFO);
+	if (!c)
+		hk_die(HK_EXIT_FAIL, "out of memory");
+	vrrp_conf_init(c);
+	parse_args(argc, argv, c);
+	if (c->verbose)
 		hk_log_init("vrrpd", HK_LOG_STDERR, LOG_DEBUG);
-	if (vrrp_conf_finish(&c, &e) < 0)
+	if (vrrp_conf_finish(c, &e) < 0)
 		hk_die(HK_EXIT_USAGE, "%s", e.msg);
-	if (c.check) {
-		vrrp_conf_print(stdout, &c);
-		vrrp_conf_free(&c);
-		return fflush(stdout) == 0 ? HK_EXIT_OK : HK_EXIT_FAIL;
+	if (c->check) {
+		vrrp_conf_print(stdout, c);
+		code = fflush(stdout) == 0 ? HK_EXIT_OK : HK_EXIT_FAIL;
+	} else {
+		code = vrrp_run(c);
 	}
-	code = vrrp_run(&c);
-	vrrp_conf_free(&c);
+	vrrp_conf_free(c);
+	free(c);
 	return code;
 }

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# 50 VRRP instances at 0.01 s adverts on one link, a master node and a
+# backup node: total CPU over 10 s (utime + stime from /proc/PID/stat)
+# and total PSS (/proc/PID/smaps_rollup) of the 50 vrrpd processes on
+# each node, against keepalived's two processes running the same 50
+# instances.  vrrpd and keepalived alternate, run after run, on the same
+# topology.  JSON rows on stdout (bench/run), a Markdown table on stderr.
+#
+#   bench/vrrpd-scale.sh            BENCH_RUNS (>= 5) runs of each
+#   VB_INSTANCES=50 VB_WINDOW=10    instances, seconds measured
+set -u
+. "$(dirname "$0")/vrrpd.lib"
+
+N=${VB_INSTANCES:-50}
+WINDOW=${VB_WINDOW:-10}
+HZ=$(getconf CLK_TCK)
+VRIDS=$(seq 1 "$N")
+
+ticks() {
+	local p t=0
+	for p in "$@"; do
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+	done
+	echo "$t"
+}
+
+pss_kb() {
+	local p t=0
+	for p in "$@"; do
+		t=$((t + $(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup")))
+	done
+	echo "$t"
+}
+
+# measure MASTER_PIDS -- BACKUP_PIDS: append "cpu_m cpu_b pss_m pss_b"
+# (% of a core, MB) to $RESULT.
+measure() {
+	local m=() b=() side=m p t0m t0b t1m t1b
+	for p in "$@"; do
+		[ "$p" = -- ] && { side=b; continue; }
+		if [ $side = m ]; then m+=("$p"); else b+=("$p"); fi
+	done
+	t0m=$(ticks "${m[@]}")
+	t0b=$(ticks "${b[@]}")
+	sleep "$WINDOW"
+	t1m=$(ticks "${m[@]}")
+	t1b=$(ticks "${b[@]}")
+	RESULT=$(awk -v a=$((t1m - t0m)) -v b=$((t1b - t0b)) -v hz="$HZ" -v w="$WINDOW" \
+		-v pm="$(pss_kb "${m[@]}")" -v pb="$(pss_kb "${b[@]}")" \
+		'BEGIN { printf "%.2f %.2f %.2f %.2f", a / hz / w * 100, b / hz / w * 100, pm / 1024, pb / 1024 }')
+}
+
+all_in() {
+	local host=$1 state=$2 v
+	for v in $VRIDS; do
+		grep -q " $state " "$VB_TMP/$host$v.state" 2>/dev/null || return 1
+	done
+}
+
+# Backup-side takeovers so far: a backup that misses its master's
+# adverts (an overloaded node) becomes master for a while.
+flaps_vrrpd() { cat "$VB_TMP"/b*.log 2>/dev/null | grep -c 'BACKUP -> MASTER'; }
+flaps_ka() { grep -c 'Entering MASTER STATE' "$VB_TMP/ka-b.log"; }
+
+run_vrrpd() {
+	local v mp=() bp=() f0
+	rm -f "$VB_TMP"/*.state "$VB_TMP"/[mb]*.log
+	for v in $VRIDS; do
+		vb_vrrpd_start m "m$v" -i eth0 --vrid "$v" --vip "192.0.2.$((100 + v))/24" \
+			--priority 200 --version 3 --advert-int 0.01
+		mp+=("$VR_PID")
+		vb_vrrpd_start b "b$v" -i eth0 --vrid "$v" --vip "192.0.2.$((100 + v))/24" \
+			--priority 100 --version 3 --advert-int 0.01
+		bp+=("$VR_PID")
+	done
+	vb_wait 30 all_in m MASTER && vb_wait 30 all_in b BACKUP ||
+		{ echo "vrrpd-scale.sh: vrrpd instances did not settle" >&2; return 1; }
+	sleep 2
+	f0=$(flaps_vrrpd)
+	measure "${mp[@]}" -- "${bp[@]}"
+	FLAPS=$(($(flaps_vrrpd) - f0))
+	vb_stop "${mp[@]}" "${bp[@]}"
+}
+
+run_keepalived() {
+	local h f0
+	for h in m b; do
+		rm -f "$VB_TMP/ka-$h.log"
+		vb_ka_conf "$VB_TMP/ka-$h.conf" "$([ $h = m ] && echo 200 || echo 100)" 0.01 $VRIDS
+		vb_ka_start $h "$VB_TMP/ka-$h.conf"
+	done
+	vb_wait 30 sh -c "[ \$(grep -c 'Entering MASTER STATE' $VB_TMP/ka-m.log) -ge $N ]" ||
+		{ echo "vrrpd-scale.sh: keepalived instances did not settle" >&2; return 1; }
+	sleep 2
+	f0=$(flaps_ka)
+	# shellcheck disable=SC2046
+	measure $(vb_ka_pids m) -- $(vb_ka_pids b)
+	FLAPS=$(($(flaps_ka) - f0))
+	# shellcheck disable=SC2046
+	vb_stop $(vb_ka_pids m) $(vb_ka_pids b)
+}
+
+vb_topology
+declare -a vcm vcb vpm vpb kcm kcb kpm kpb
+vflaps=0 kflaps=0
+for i in $(seq "$BENCH_RUNS"); do
+	run_vrrpd || exit 1
+	read -r a b c d <<<"$RESULT"
+	vcm+=("$a") vcb+=("$b") vpm+=("$c") vpb+=("$d")
+	vflaps=$((vflaps + FLAPS))
+	run_keepalived || exit 1
+	read -r a b c d <<<"$RESULT"
+	kcm+=("$a") kcb+=("$b") kpm+=("$c") kpb+=("$d")
+	kflaps=$((kflaps + FLAPS))
+	echo "vrrpd-scale.sh: run $i: CPU % master/backup, PSS MB master/backup:" \
+		"vrrpd ${vcm[-1]}/${vcb[-1]} ${vpm[-1]}/${vpb[-1]}," \
+		"keepalived ${kcm[-1]}/${kcb[-1]} ${kpm[-1]}/${kpb[-1]}; takeovers by a backup in the windows:" \
+		"vrrpd $vflaps, keepalived $kflaps" >&2
+done
+
+# met: CPU at most half of keepalived's; PSS at most keepalived's.
+half() { awk -v t="$1" -v a="$2" 'BEGIN { print (t <= a / 2) ? "true" : "false" }'; }
+atmost() { awk -v t="$1" -v a="$2" 'BEGIN { print (t <= a) ? "true" : "false" }'; }
+emit() {
+	local id=$1 what=$2 unit=$3 target=$4 check=$5 ts as
+	shift 5
+	local -n t=$1 a=$2
+	ts=$(stats "${t[@]}")
+	as=$(stats "${a[@]}")
+	row "$id" "$what" "vrrpd ×$N" "keepalived" "$unit" "$BENCH_RUNS" "$ts" "$as" "$target" \
+		"$($check "${ts%% *}" "${as%% *}")" \
+		"$N instances, VRRPv3 at 0.01 s, ${WINDOW} s windows; backup takeovers in the windows (missed adverts): vrrpd $vflaps, keepalived $kflaps"
+}
+{
+	emit vrrpd-cpu-master "CPU, $N instances at 0.01 s, master node" "% of a core" \
+		"at most half of keepalived's" half vcm kcm
+	emit vrrpd-cpu-backup "CPU, $N instances at 0.01 s, backup node" "% of a core" \
+		"at most half of keepalived's" half vcb kcb
+	emit vrrpd-pss-master "PSS, $N instances, master node" MB "no more than keepalived's" \
+		atmost vpm kpm
+	emit vrrpd-pss-backup "PSS, $N instances, backup node" MB "no more than keepalived's" \
+		atmost vpb kpb
+} >"$VB_TMP/rows"
+cat "$VB_TMP/rows"
+md_table <"$VB_TMP/rows" >&2

@@ -1,0 +1,137 @@
+/*
+ * The instance's configuration: options by long name, from the command
+ * line or from a --config file (one "NAME VALUE" a line), then checked
+ * as a whole.  Nothing here opens a socket or changes the system, so
+ * the same path serves -n and (later) a reload.
+ */
+#ifndef VRRP_CONF_H
+#define VRRP_CONF_H
+
+#include "addr.h"
+#include "packet.h"
+#include "parse.h"
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define VRRP_MAX_VIPS 255
+#define VRRP_MAX_PEERS 64
+#define VRRP_NAME_MAX 64
+
+/* A command split into words: a hook. */
+struct vrrp_cmd {
+	char *text;		/* as given, for -n and logs */
+	char **argv;		/* NULL-terminated; argv[0] as given */
+	int argc;
+	char *path;		/* argv[0] resolved to an absolute path */
+};
+
+struct vrrp_vipconf {
+	struct hk_prefix pfx;
+	char dev[IFNAMSIZ];	/* "" for the VRRP interface */
+	char label[IFNAMSIZ];	/* "" for none */
+	unsigned ifindex;	/* resolved by vrrp_conf_finish() */
+};
+
+struct vrrp_conf {
+	char name[VRRP_NAME_MAX + 1];
+	char ifname[IFNAMSIZ];
+	unsigned ifindex;
+	uint8_t vrid;			/* 0 until given */
+	uint8_t priority;
+	uint64_t adver_int_us;
+	uint8_t version;		/* 0 until given or derived */
+	bool preempt;
+	uint64_t preempt_delay_us;
+	bool start_master;
+	char *auth_file;
+	uint8_t auth[VRRP_AUTH_LEN];	/* the password, zero-padded */
+	bool have_auth;
+	struct hk_addr unicast_src;	/* family 0: the interface's address */
+	struct hk_addr peers[VRRP_MAX_PEERS];
+	size_t npeers;
+	struct hk_addr mcast_group;	/* family 0: the default group */
+	uint64_t garp_delay_us;
+	unsigned garp_repeat;
+	uint64_t garp_refresh_us;
+	struct vrrp_cmd notify, notify_master, notify_backup, notify_fault, notify_stop;
+	uint64_t hook_timeout_us;
+	char *state_file;
+	char *dump_file;
+	bool v3_cksum_as_v2;
+	bool foreground, check;
+	int verbose;
+	struct vrrp_vipconf *vips;
+	size_t nvips;
+
+	/* Derived by vrrp_conf_finish(). */
+	int family;			/* the first VIP's */
+	struct hk_addr *adv_addrs;	/* VIPs of that family: what adverts carry */
+	size_t nadv;
+};
+
+/* The options, for getopt_long and the file parser. */
+struct vrrp_optdef {
+	const char *name;
+	bool has_arg;
+	char short_opt;		/* 0 for none */
+};
+extern const struct vrrp_optdef vrrp_optdefs[];
+
+/* Defaults: priority 100, 1 s adverts, preempt, 5 GARPs then 5 more
+ * after 5 s, 30 s hook timeout. */
+void vrrp_conf_init(struct vrrp_conf *c);
+void vrrp_conf_free(struct vrrp_conf *c);
+
+/*
+ * Apply option name with value (NULL for an option without one).
+ * Returns 0, or -1 with a sentence in e naming the bad value (the caller
+ * adds where it came from).
+ */
+int vrrp_conf_set(struct vrrp_conf *c, const char *name, const char *value,
+		  struct hk_err *e);
+
+/*
+ * Apply every line of the file at path, as if given on the command line
+ * where --config stands.  Returns 0, or -1 with "PATH:LINE: ..." in e.
+ */
+int vrrp_conf_file(struct vrrp_conf *c, const char *path, struct hk_err *e);
+
+/*
+ * Check the options as a whole and derive the rest: the interface (the
+ * one with an address in the first VIP's subnet, if not given), the
+ * version, the name, the hooks' paths, the password.  Returns 0, or -1
+ * with a sentence in e.
+ */
+int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e);
+
+/* Write the instance as a --config file (what -n prints). */
+void vrrp_conf_print(FILE *f, const struct vrrp_conf *c);
+
+/*
+ * Split s into words on blanks, double quotes grouping words (as
+ * keepalived splits notify scripts).  Returns 0, or -1 with e set (an
+ * empty command, an unterminated quote).
+ */
+int vrrp_cmd_split(const char *s, struct vrrp_cmd *cmd, struct hk_err *e);
+void vrrp_cmd_free(struct vrrp_cmd *cmd);
+
+/* An interface address, for choosing the default interface. */
+struct vrrp_ifaddr {
+	char name[IFNAMSIZ];
+	struct hk_prefix pfx;	/* the address and its subnet's length */
+	bool loopback;
+};
+
+/*
+ * The entry of list whose subnet holds vip, the longest prefix winning,
+ * loopback and vip itself left out.  Returns its index, or -1.
+ */
+int vrrp_pick_iface(const struct vrrp_ifaddr *list, size_t n, const struct hk_addr *vip);
+
+/* Seconds as text without trailing zeros: 100000 -> "0.1". */
+const char *vrrp_fmt_secs(char *buf, size_t len, uint64_t us);
+
+#endif

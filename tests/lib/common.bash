@@ -41,13 +41,18 @@ bg_cleanup() {
 }
 
 # wait_until SECONDS CMD...: run CMD every 50 ms until it succeeds;
-# fail (status 1) if SECONDS pass first.  Bounded in time and count.
+# fail (status 1) if SECONDS pass first.  Bounded in time (the clock,
+# not a count of tries: on a slow machine each try takes long) and so
+# in count.
 wait_until() {
-	local limit=$1 i n
+	local limit=$1 deadline us
 	shift
-	n=$(awk -v s="$limit" 'BEGIN { printf "%d", s * 20 }')
-	for ((i = 0; i <= n; i++)); do
+	# Microseconds from bash's own clock: no process per try.
+	us=$(awk -v s="$limit" 'BEGIN { printf "%d", s * 1000000 }')
+	deadline=$((${EPOCHREALTIME/./} + us))
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "${EPOCHREALTIME/./}" -ge "$deadline" ] && break
 		sleep 0.05
 	done
 	echo "wait_until: gave up after ${limit}s: $*" >&2

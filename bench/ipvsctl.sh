@@ -14,8 +14,15 @@
 # side; the medians and spreads are printed.  Under emulation every
 # figure is many times the native one; compare the rows, not the units.
 set -eu
-RUNS=${1:-7}
+RUNS=${1:-${BENCH_RUNS:-7}}
 cd "$(dirname "$0")/.."
+# No IPVS here: run this same script inside the VM (bench/run calls it
+# on the host like every other benchmark).
+if [ ! -e /proc/net/ip_vs ] && ! modprobe -q ip_vs 2>/dev/null; then
+	echo "bench/ipvsctl.sh: no IPVS in this kernel; running inside the qemu VM of tests/vm" >&2
+	exec tests/vm/run --timeout 3000 --exec bench/ipvsctl.sh "$RUNS"
+fi
+. bench/lib.sh
 BIN=${HK_BIN:-$PWD/build/bin}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 W=$(mktemp -d)
@@ -40,7 +47,7 @@ awk 'BEGIN {
 # The same with every 100th destination's weight changed: 1% of 10,000.
 awk '/^-a/ && ++k % 100 == 0 { sub(/-w [0-9]+$/, "-w 9") } { print }' "$W/table" >"$W/changed"
 echo "# $(grep -c '^-A' "$W/table") services, $(grep -c '^-a' "$W/table") destinations;" \
-	"$(diff "$W/table" "$W/changed" | grep -c '^>') weights differ"
+	"$(diff "$W/table" "$W/changed" | grep -c '^>') weights differ" >&2
 
 # Sanity: both tools produce the same table from the file.
 $X ipvsadm -C; $X ipvsadm -R <"$W/table"; $X ipvsadm -Sn >"$W/by-ipvsadm"
@@ -50,20 +57,33 @@ cmp -s "$W/by-ipvsadm" "$W/by-ipvsctl" || { echo "bench: the two restores differ
 $X "$BIN/ipvsctl" apply "$W/changed"; $X ipvsadm -Sn >"$W/applied"
 $X ipvsadm -C; $X ipvsadm -R <"$W/changed"; $X ipvsadm -Sn >"$W/restored"
 cmp -s "$W/applied" "$W/restored" || { echo "bench: apply and restore differ" >&2; exit 1; }
-echo "# checked: both tools restore the same table; apply gives what a restore gives"
+echo "# checked: both tools restore the same table; apply gives what a restore gives" >&2
 
 hf() {
 	$X hyperfine --style basic --runs "$RUNS" --export-json "$W/$1.json" "${@:2}" >/dev/null
-	jq -r '.results[] | "\(.command)\t\(.median * 1000 | floor) ms median\t\(.min * 1000 | floor)-\(.max * 1000 | floor) ms"' "$W/$1.json"
+	jq -r '.results[] | "\(.command)\t\(.median * 1000 | floor) ms median\t\(.min * 1000 | floor)-\(.max * 1000 | floor) ms"' "$W/$1.json" >&2
 }
 
-echo "## restore 11,000 rules into an empty table"
+echo "## restore 11,000 rules into an empty table" >&2
 hf restore \
 	--prepare "ipvsadm -C" -n "ipvsadm -R" "ipvsadm -R < $W/table" \
 	--prepare "ipvsadm -C" -n "ipvsctl restore" "$BIN/ipvsctl restore $W/table"
 
-echo "## change 1% of the weights"
+echo "## change 1% of the weights" >&2
 hf change \
 	--prepare "ipvsadm -C; ipvsadm -R < $W/table" -n "ipvsadm -C + ipvsadm -R" "ipvsadm -C; ipvsadm -R < $W/changed" \
 	--prepare "ipvsadm -C; ipvsadm -R < $W/table" -n "ipvsctl flush + restore" "$BIN/ipvsctl flush; $BIN/ipvsctl restore $W/changed" \
 	--prepare "ipvsadm -C; ipvsadm -R < $W/table" -n "ipvsctl apply" "$BIN/ipvsctl apply $W/changed"
+
+# Rows for bench/run: ours first, the anchor second.
+r_ipvsctl=$(hyperfine_ms "$W/restore.json" 1)
+r_ipvsadm=$(hyperfine_ms "$W/restore.json" 0)
+row ipvsctl-restore "restore 1,000 services x 10 destinations (in the VM)" "ipvsctl restore" "ipvsadm -R" ms "$RUNS" \
+	"$r_ipvsctl" "$r_ipvsadm" "at least as fast" "$(ratio_at_least "${r_ipvsadm%% *}" "${r_ipvsctl%% *}" 1)"
+c_ipvsadm=$(hyperfine_ms "$W/change.json" 0)
+c_flush=$(hyperfine_ms "$W/change.json" 1)
+c_apply=$(hyperfine_ms "$W/change.json" 2)
+row ipvsctl-apply "change 1% of 10,000 weights (in the VM)" "ipvsctl apply" "ipvsadm -C + -R" ms "$RUNS" \
+	"$c_apply" "$c_ipvsadm" "at least 20x faster" "$(ratio_at_least "${c_ipvsadm%% *}" "${c_apply%% *}" 20)"
+row ipvsctl-apply-own "change 1% of 10,000 weights (in the VM)" "ipvsctl apply" "ipvsctl flush + restore" ms "$RUNS" \
+	"$c_apply" "$c_flush" "at least 20x faster" "$(ratio_at_least "${c_flush%% *}" "${c_apply%% *}" 20)"

@@ -143,6 +143,9 @@ check: deps
 bench: deps all
 	bench/run
 
+demo: deps all
+	demo/run
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	for t in $(filter vrrpd vipctl ipvsctl kaconf,$(TOOLS)); do \
@@ -161,6 +164,6 @@ install: all
 clean:
 	rm -rf $(O)
 
-.PHONY: all check deps install clean testbins fuzz fuzzbins bench
+.PHONY: all check deps install clean testbins fuzz fuzzbins bench demo
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

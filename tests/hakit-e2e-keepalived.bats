@@ -24,6 +24,11 @@ teardown() {
 	nodes_clean
 }
 
+@test "seed 002's pair, keepalived master and hakit backup: the same failovers and failbacks" {
+	scenario_002 keepalived hakit
+	nodes_clean
+}
+
 @test "seed 002's pair under keepalived alone: the placements the hakit pairs are held to" {
 	scenario_002 keepalived keepalived
 	nodes_clean

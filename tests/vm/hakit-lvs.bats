@@ -153,6 +153,33 @@ scenario_lvs() {
 	[ -z "$(table)" ]
 }
 
+# A reload while a real server is down: its health is carried over (it
+# stays out), a changed weight is applied, a removed virtual server goes.
+scenario_reload() {
+	cp "$E2E_FIX/001-ka01-lvs.conf" "$T/lvs.conf"
+	node_start d "$1" "$T/lvs.conf"
+	wait_table "$ALL"
+	step "rs1's page is gone: out of the HTTP_GET site"
+	page_gone rs1
+	wait_table '-A -t 192.0.2.100:80 -s wrr
+-a -t 192.0.2.100:80 -r 192.0.2.139:80 -g -w 1
+-A -t 192.0.2.101:80 -s wrr
+-a -t 192.0.2.101:80 -r 192.0.2.138:80 -g -w 2
+-a -t 192.0.2.101:80 -r 192.0.2.139:80 -g -w 1'
+	step "SIGHUP: rs2 weighs 3 in the first site, the second site is gone"
+	sed -i -e '0,/weight 1$/s//weight 3/' -e '/^virtual_server 192.0.2.101 80/,$d' "$T/lvs.conf"
+	kill -HUP "${E2E_PID[d]}"
+	wait_table '-A -t 192.0.2.100:80 -s wrr
+-a -t 192.0.2.100:80 -r 192.0.2.139:80 -g -w 3'
+	step "rs1's page is back: rs1 back in"
+	page_back rs1
+	wait_table '-A -t 192.0.2.100:80 -s wrr
+-a -t 192.0.2.100:80 -r 192.0.2.138:80 -g -w 2
+-a -t 192.0.2.100:80 -r 192.0.2.139:80 -g -w 3'
+	node_stop d
+	[ -z "$(table)" ]
+}
+
 @test "seed 001's LVS-DR under hakit: real servers leave and rejoin IPVS with their health, the sorry server stands in when all are down" {
 	scenario_lvs hakit
 	grep -qF 'hakit: real server 192.0.2.138:80 of tcp 192.0.2.100:80 is down (HTTP_GET 192.0.2.138:80/index.html: status 404, expected 200): removed from IPVS' "$T/d.log"
@@ -164,4 +191,18 @@ scenario_lvs() {
 	scenario_lvs keepalived
 	grep -qF 'Removing service [192.0.2.138]:tcp:80 from VS [192.0.2.100]:tcp:80' "$T/d.log"
 	grep -qF 'Adding sorry server [127.0.0.1]:tcp:80 to VS [192.0.2.101]:tcp:80' "$T/d.log"
+}
+
+@test "SIGHUP under hakit with a real server down: it stays out, a new weight applies, a removed site goes" {
+	scenario_reload hakit
+	# rs1 was never put back by the reload, only by its page
+	[ "$(grep -c 'real server 192.0.2.138:80 of tcp 192.0.2.100:80 is up' "$T/d.log")" = 1 ]
+	grep -qF 'hakit: reloaded: 0 instance(s), 1 virtual server(s)' "$T/d.log"
+	grep -qF 'hakit: virtual server tcp 192.0.2.101:80 is gone from the configuration; removing it' "$T/d.log"
+	nodes_clean
+}
+
+@test "SIGHUP under keepalived with a real server down: the same IPVS tables" {
+	scenario_reload keepalived
+	grep -q 'Reloading' "$T/d.log"
 }

@@ -344,6 +344,76 @@ static void secure_cmd(struct kc_ctx *c, const struct kc_cmd *cmd)
 			 "(keepalived disables such scripts)", cmd->w[0], why);
 }
 
+/* ---- notify scripts that are not there ------------------------------- */
+
+/*
+ * 0 if prog can be executed here: a path as it is, a bare name as execvp
+ * finds it in PATH (vrrpd and hakit's hooks run them so); else an errno.
+ */
+static int cannot_exec(const char *prog)
+{
+	const char *path = getenv("PATH"), *d, *e;
+	char buf[PATH_MAX];
+	int err = ENOENT;
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) < 0 ? errno : 0;
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (d = path;; d = e + 1) {
+		int dl;
+
+		e = strchr(d, ':');
+		if (!e)
+			e = d + strlen(d);
+		dl = (int)(e - d);
+		if (snprintf(buf, sizeof(buf), "%.*s/%s", dl ? dl : 1, dl ? d : ".", prog) <
+		    (int)sizeof(buf)) {
+			if (access(buf, X_OK) == 0)
+				return 0;
+			if (errno != ENOENT)
+				err = errno;
+		}
+		if (!*e)
+			return err;
+	}
+}
+
+/*
+ * keepalived disables a notify script it cannot find or execute, whatever
+ * enable_script_security says, and runs on without it; vrrpd would refuse
+ * to start with it.  So it is left out, with a warning.
+ */
+static void drop_missing(struct kc_ctx *c, const char *kw, struct kc_cmd **cmd)
+{
+	int err;
+
+	if (!*cmd || !(err = cannot_exec((*cmd)->w[0])))
+		return;
+	kc_warn(c, &(*cmd)->pos, "%s: '%s' cannot be run here (%s): left out, as keepalived "
+		"disables it", kw, (*cmd)->w[0], strerror(err));
+	*cmd = NULL;
+}
+
+static void drop_missing_notify(struct kc_ctx *c, struct kc_conf *conf)
+{
+	for (struct kc_inst *in = conf->insts; in; in = in->next) {
+		drop_missing(c, "notify", &in->notify);
+		drop_missing(c, "notify_master", &in->notify_master);
+		drop_missing(c, "notify_backup", &in->notify_backup);
+		drop_missing(c, "notify_fault", &in->notify_fault);
+		drop_missing(c, "notify_stop", &in->notify_stop);
+	}
+	for (struct kc_vs *vs = conf->vss; vs; vs = vs->next) {
+		drop_missing(c, "quorum_up", &vs->quorum_up);
+		drop_missing(c, "quorum_down", &vs->quorum_down);
+		for (struct kc_rs *rs = vs->rs; rs; rs = rs->next) {
+			drop_missing(c, "notify_up", &rs->notify_up);
+			drop_missing(c, "notify_down", &rs->notify_down);
+		}
+	}
+}
+
 static void check_security(struct kc_ctx *c, const struct kc_conf *conf)
 {
 	for (const struct kc_script *s = conf->scripts; s; s = s->next)
@@ -409,6 +479,7 @@ void kc_conf_build(struct kc_ctx *c, struct kc_stmt *top, struct kc_conf *conf)
 	 * tracks it, as keepalived allows. */
 	kc_dispatch(c, conf, top, top_kw, top_unsup, "the top level", NULL);
 	kc_vrrp_finish(c, conf);
+	drop_missing_notify(c, conf);
 	if (conf->script_security)
 		check_security(c, conf);
 }

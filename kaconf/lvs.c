@@ -325,12 +325,12 @@ static void c_user(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	{ "delay_loop", fn, KC_KW_NOBLOCK }, \
 	{ "connect_timeout", fn, KC_KW_NOBLOCK }, \
 	{ "retry", fn, KC_KW_NOBLOCK }, \
-	{ "nb_get_retry", fn, KC_KW_NOBLOCK }, \
 	{ "delay_before_retry", fn, KC_KW_NOBLOCK }, \
 	{ "alpha", fn, KC_KW_NOBLOCK }
 
 static const struct kc_kw http_kw[] = {
 	TIMING_KW(c_timing),
+	{ "nb_get_retry", c_timing, KC_KW_NOBLOCK },
 	{ "url", c_url, KC_KW_BLOCK },
 	{ "connect_ip", c_connect, KC_KW_NOBLOCK },
 	{ "connect_port", c_connect, KC_KW_NOBLOCK },
@@ -360,7 +360,14 @@ static const struct kc_kw misc_kw[] = {
 	{ NULL, NULL, 0 },
 };
 
+/* keepalived 2.2.7 takes nb_get_retry in HTTP_GET and SSL_GET only: in a
+ * TCP_CHECK, for one, it skips the line and the checker keeps retry 1 */
+#define NB_GET_RETRY_ELSEWHERE \
+	{ "nb_get_retry", "keepalived 2.2.7 takes it in HTTP_GET and SSL_GET only " \
+	  "and skips it here (write 'retry')", false }
+
 static const struct kc_unsup check_unsup[] = {
+	NB_GET_RETRY_ELSEWHERE,
 	{ "warmup", "checks start at once", false },
 	{ "bind_port", NULL, false },
 	{ "bind_if", NULL, false },
@@ -505,6 +512,7 @@ static const struct kc_kw rs_kw[] = {
 };
 
 static const struct kc_unsup rs_unsup[] = {
+	NB_GET_RETRY_ELSEWHERE,
 	{ "smtp_alert", "e-mail alerts are not part of hakit (use notify_up/notify_down)", true },
 	{ "snmp_name", "SNMP is not part of hakit", true },
 	{ "warmup", "checks start at once", false },
@@ -757,7 +765,6 @@ static const struct kc_kw vs_kw[] = {
 	{ "delay_loop", v_timing, KC_KW_NOBLOCK },
 	{ "connect_timeout", v_timing, KC_KW_NOBLOCK },
 	{ "retry", v_timing, KC_KW_NOBLOCK },
-	{ "nb_get_retry", v_timing, KC_KW_NOBLOCK },
 	{ "delay_before_retry", v_timing, KC_KW_NOBLOCK },
 	{ "lb_algo", v_sched, KC_KW_NOBLOCK },
 	{ "lvs_sched", v_sched, KC_KW_NOBLOCK },
@@ -792,6 +799,7 @@ static const struct kc_kw vs_kw[] = {
 };
 
 static const struct kc_unsup vs_unsup[] = {
+	NB_GET_RETRY_ELSEWHERE,
 	{ "smtp_alert", "e-mail alerts are not part of hakit (use quorum_up/quorum_down)", true },
 	{ "snmp_name", "SNMP is not part of hakit", true },
 	{ "ha_suspend", NULL, false },

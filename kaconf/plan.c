@@ -361,7 +361,11 @@ static void write_vrrpd(struct out *w, const struct kc_conf *conf,
 	opt_cmd(w, f, "notify-backup", in->notify_backup);
 	opt_cmd(w, f, "notify-fault", in->notify_fault);
 	opt_cmd(w, f, "notify-stop", in->notify_stop);
-	fprintf(f, "%s\n", in->accept ? "accept" : "no-accept");
+	/* vrrpd never drops what is sent to its VIPs (accept mode, as
+	 * keepalived's default) and takes no "accept" line: only turning
+	 * accept mode off is written, which vrrpd refuses until it can */
+	if (!in->accept)
+		fprintf(f, "no-accept\n");
 	if (in->strict)
 		fprintf(f, "strict\n");
 	if (in->vmac)

@@ -149,11 +149,29 @@ TEST(kc_unquoted_notify_words_are_what_keepalived_makes_of_them)
 {
 	struct run r;
 
-	build(&r, INST(" notify_master /bin/n.sh master\n notify_backup \"/bin/n.sh backup\"\n"));
+	/* a script that exists: one that does not is left out */
+	build(&r, INST(" notify_master /bin/sh master\n notify_backup \"/bin/sh backup\"\n"));
 	CHECK_EQ_INT(r.conf.insts->notify_master->n, 1);
 	CHECK(strstr(r.diag, "keepalived takes 'master' as the user") != NULL);
 	CHECK_EQ_INT(r.conf.insts->notify_backup->n, 2);
 	CHECK_EQ_STR(r.conf.insts->notify_backup->w[1], "backup");
+	done(&r);
+}
+
+TEST(kc_notify_scripts_that_cannot_run_here_are_left_out)
+{
+	struct run r;
+
+	build(&r, INST(" notify_master /nonexistent/n.sh master\n notify_backup /bin/sh\n"
+		       " notify hakit-no-such-notify-script\n"));
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK(r.conf.insts->notify_master == NULL);
+	CHECK(r.conf.insts->notify == NULL);
+	CHECK(r.conf.insts->notify_backup != NULL);
+	CHECK(strstr(r.diag, "warning: notify_master: '/nonexistent/n.sh' cannot be run "
+		      "here (No such file or directory): left out, as keepalived "
+		      "disables it") != NULL);
+	CHECK(strstr(r.diag, "notify: 'hakit-no-such-notify-script' cannot be run here") != NULL);
 	done(&r);
 }
 

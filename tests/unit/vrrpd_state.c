@@ -47,7 +47,7 @@ static void start_backup(struct vrrp_sm *sm, struct vrrp_sm_conf c, const char *
 
 	vrrp_sm_init(sm, &c);
 	sm->self = A(self);
-	vrrp_sm_start(sm, 1000 * S, true, &out);
+	vrrp_sm_start(sm, 1000 * S, true, NULL, &out);
 }
 
 TEST(vrrp_sm_timers_follow_the_rfc_formulas)
@@ -92,7 +92,7 @@ TEST(vrrp_sm_owner_starts_as_master_at_once)
 	struct vrrp_out out;
 
 	vrrp_sm_init(&sm, &c);
-	vrrp_sm_start(&sm, 5 * S, true, &out);
+	vrrp_sm_start(&sm, 5 * S, true, NULL, &out);
 	CHECK_EQ_INT(sm.state, VRRP_STATE_MASTER);
 	CHECK(acts(&out, 4, VRRP_ACT_VIPS_ADD, VRRP_ACT_ADVERT, VRRP_ACT_GARP, VRRP_ACT_NOTIFY));
 	CHECK_EQ_INT(vrrp_sm_next(&sm), 6 * S);
@@ -105,7 +105,7 @@ TEST(vrrp_sm_starts_in_fault_without_a_usable_link)
 	struct vrrp_out out;
 
 	vrrp_sm_init(&sm, &c);
-	vrrp_sm_start(&sm, 5 * S, false, &out);
+	vrrp_sm_start(&sm, 5 * S, false, NULL, &out);
 	CHECK_EQ_INT(sm.state, VRRP_STATE_FAULT);
 	CHECK(acts(&out, 1, VRRP_ACT_NOTIFY));
 	CHECK_EQ_INT(vrrp_sm_next(&sm), 0);
@@ -132,7 +132,7 @@ TEST(vrrp_sm_master_sends_adverts_and_garp_bursts_on_time)
 
 	c.garp_refresh_us = 2 * S;
 	vrrp_sm_init(&sm, &c);
-	vrrp_sm_start(&sm, 0 + S, true, &out);
+	vrrp_sm_start(&sm, 0 + S, true, NULL, &out);
 	vrrp_sm_timer(&sm, S + 100 * MS, &out);
 	CHECK(acts(&out, 1, VRRP_ACT_ADVERT));
 	CHECK_EQ_INT(vrrp_sm_next(&sm), S + 200 * MS);
@@ -155,7 +155,7 @@ TEST(vrrp_sm_adverts_fall_on_multiples_of_the_interval)
 	struct vrrp_out out;
 
 	vrrp_sm_init(&sm, &c);
-	vrrp_sm_start(&sm, 7 * S + 37 * MS, true, &out);
+	vrrp_sm_start(&sm, 7 * S + 37 * MS, true, NULL, &out);
 	CHECK(acts(&out, 4, VRRP_ACT_VIPS_ADD, VRRP_ACT_ADVERT, VRRP_ACT_GARP, VRRP_ACT_NOTIFY));
 	/* Never more than an interval after the last one. */
 	CHECK_EQ_INT(vrrp_sm_next(&sm), 7 * S + 100 * MS);
@@ -318,7 +318,9 @@ TEST(vrrp_sm_link_loss_as_master_removes_addresses_and_faults)
 
 	make_master(&sm, 100, "192.0.2.1");
 	vrrp_sm_link(&sm, 1003 * S, false, &out);
-	CHECK(acts(&out, 2, VRRP_ACT_VIPS_DEL, VRRP_ACT_NOTIFY));
+	/* A priority-0 advert first, as keepalived (the daemon sends
+	 * nothing without a carrier). */
+	CHECK(acts(&out, 3, VRRP_ACT_ADVERT_STOP, VRRP_ACT_VIPS_DEL, VRRP_ACT_NOTIFY));
 	CHECK_EQ_INT(sm.state, VRRP_STATE_FAULT);
 	CHECK_EQ_INT(vrrp_sm_next(&sm), 0);
 	vrrp_sm_recv(&sm, 1003 * S, &a, &out);	/* ignored in FAULT */

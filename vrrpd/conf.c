@@ -868,6 +868,13 @@ static int finish_strict(struct vrrp_conf *c, struct hk_err *e)
 	return 0;
 }
 
+/* The program as written when that is an absolute path (a symbolic
+ * link on the way matters as much as what it points to). */
+static const char *as_given(const struct vrrp_cmd *cmd)
+{
+	return cmd->argv[0][0] == '/' ? cmd->argv[0] : cmd->path;
+}
+
 /*
  * Whom hooks and track scripts run as, and whether they are safe to run:
  * root only when asked for, and never a program that someone other than
@@ -908,10 +915,10 @@ static int finish_scripts(struct vrrp_conf *c, struct hk_err *e)
 				  VRRP_PASSWD);
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (cmds[i]->path && vrrp_path_safe(opts[i], cmds[i]->path, e) < 0)
+		if (cmds[i]->path && vrrp_path_safe(opts[i], as_given(cmds[i]), e) < 0)
 			return -1;
 	for (size_t i = 0; i < c->nscripts; i++)
-		if (vrrp_path_safe("--track-script", c->scripts[i].cmd.path, e) < 0)
+		if (vrrp_path_safe("--track-script", as_given(&c->scripts[i].cmd), e) < 0)
 			return -1;
 	return 0;
 }

@@ -126,7 +126,10 @@ void vrrp_hooks_ended(struct vrrp_hooks *h, uint64_t now, uint32_t id, int st)
 		if (WEXITSTATUS(st) == 127)
 			hk_warn("hook %s: could not run it (exit 127)", w);
 		else if (WEXITSTATUS(st) == 126)
-			hk_warn("hook %s: could not become the script user (exit 126)", w);
+			hk_warn("hook %s: the script user may not run it (exit 126)", w);
+		else if (WEXITSTATUS(st) == VRRP_EXIT_NOUSER)
+			hk_warn("hook %s: could not become the script user (exit %d)", w,
+				VRRP_EXIT_NOUSER);
 		else
 			hk_warn("hook %s: exit status %d", w, WEXITSTATUS(st));
 	} else if (WIFSIGNALED(st)) {

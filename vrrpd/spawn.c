@@ -93,18 +93,20 @@ exec_job(char *words, size_t len, int out_fd, uint32_t uid, uint32_t gid, bool s
 	}
 	closefrom(STDERR_FILENO + 1);
 	if (chdir("/") < 0)
-		_exit(126);
+		_exit(VRRP_EXIT_NOUSER);
 	if (switch_user) {
 		gid_t g = gid;
 
 		if (setgroups(1, &g) < 0 || setresgid(gid, gid, gid) < 0 ||
 		    setresuid(uid, uid, uid) < 0)
-			_exit(126);
+			_exit(VRRP_EXIT_NOUSER);
 	}
 	if (n == 0)
 		_exit(127);
 	execv(path, argv);
-	_exit(127);
+	/* As a shell says it: 127 not found, 126 found but not to be run
+	 * (by this user). */
+	_exit(errno == ENOENT || errno == ENOTDIR ? 127 : 126);
 }
 
 static void reap(int sock, struct job *jobs)

@@ -22,6 +22,9 @@
 
 struct vrrp_spawn;
 
+/* The exit status of a job that could not become the script user. */
+#define VRRP_EXIT_NOUSER 125
+
 /*
  * Fork the launcher, running jobs as uid/gid (with gid as its only
  * group); full_caps keeps every capability (a root script user).
@@ -48,8 +51,10 @@ int vrrp_spawn_kill(struct vrrp_spawn *s, uint32_t id, int sig);
 
 /*
  * Read one report: 1 with *id and *status (a wait(2) status; a job that
- * could not be started reports exit status 127), 0 if none is queued,
- * -1 if the launcher is gone.
+ * could not be started reports exit status 127 when the program is not
+ * there, 126 when the script user may not run it, VRRP_EXIT_NOUSER when
+ * it could not become the script user), 0 if none is queued, -1 if the
+ * launcher is gone.
  */
 int vrrp_spawn_read(struct vrrp_spawn *s, uint32_t *id, int *status);
 

@@ -300,8 +300,8 @@ void vrrp_watch_job_ended(struct vrrpd *d, uint32_t id, int st, uint64_t now)
 			WIFEXITED(st) ? "exits" : "dies of signal",
 			WIFEXITED(st) ? code : WTERMSIG(st),
 			rt->termed ? " (timed out)" : code == 127 ? " (could not run it)"
-						    : code == 126 ? " (could not become the script user)"
-								  : "");
+			: code == 126 ? " (the script user may not run it)"
+			: code == VRRP_EXIT_NOUSER ? " (could not become the script user)" : "");
 	rt->last_status = code;
 	changed = vrrp_script_feed(s, t->rise, t->fall, ok);
 	if (changed) {

@@ -73,7 +73,7 @@ struct vrrpd {
 	/* Tracking. */
 	struct vrrp_spawn *spawn;
 	struct vrrp_track_obs obs;
-	struct vrrp_script_rt srt[VRRP_MAX_TRACKS];
+	struct vrrp_script_rt *srt;	/* one per track script, NULL for none */
 	uint32_t script_seq;
 	int ino;			/* inotify, -1 without tracked files */
 	int ino_wd[VRRP_MAX_TRACKS];

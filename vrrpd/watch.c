@@ -60,10 +60,26 @@ static void add_watches(struct vrrpd *d)
 	}
 }
 
+/* Per-script state, sized to the scripts (none: nothing allocated, so
+ * that an instance without scripts dirties no page for them). */
+static int alloc_scripts(struct vrrpd *d, size_t n)
+{
+	free(d->srt);
+	d->srt = NULL;
+	if (!n)
+		return 0;
+	d->srt = calloc(n, sizeof(*d->srt));
+	if (!d->srt)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		d->srt[i].pipe = -1;
+	return 0;
+}
+
 int vrrp_watch_setup(struct vrrpd *d, struct hk_err *e)
 {
-	for (size_t i = 0; i < VRRP_MAX_TRACKS; i++)
-		d->srt[i].pipe = -1;
+	if (alloc_scripts(d, d->c->nscripts) < 0)
+		return hk_err_set(e, ENOMEM, "out of memory");
 	if (!d->c->nfiles)
 		return 0;
 	/* Watched, not polled: a change is seen when it is written. */
@@ -313,7 +329,7 @@ void vrrp_watch_job_ended(struct vrrpd *d, uint32_t id, int st, uint64_t now)
 
 void vrrp_watch_close(struct vrrpd *d)
 {
-	for (size_t i = 0; i < VRRP_MAX_TRACKS; i++) {
+	for (size_t i = 0; d->srt && i < d->c->nscripts; i++) {
 		if (d->srt[i].pipe >= 0) {
 			close(d->srt[i].pipe);
 			d->srt[i].pipe = -1;
@@ -322,6 +338,8 @@ void vrrp_watch_close(struct vrrpd *d)
 			vrrp_spawn_kill(d->spawn, d->srt[i].job, SIGKILL);
 		d->srt[i].running = false;
 	}
+	free(d->srt);
+	d->srt = NULL;
 	if (d->ino >= 0) {
 		close(d->ino);
 		d->ino = -1;
@@ -340,12 +358,12 @@ void vrrp_watch_reload(struct vrrpd *d, const struct vrrp_conf *old, uint64_t no
 {
 	struct vrrp_conf *c = d->c;
 	struct vrrp_track_obs prev = d->obs;
-	struct vrrp_script_rt prt[VRRP_MAX_TRACKS];
+	int last[VRRP_MAX_TRACKS];
 
-	memcpy(prt, d->srt, sizeof(prt));
 	/* Every running script stops: job ids are indexes, and indexes
 	 * move.  Their output too. */
 	for (size_t i = 0; i < old->nscripts; i++) {
+		last[i] = d->srt[i].last_status;
 		if (d->srt[i].running && d->spawn)
 			vrrp_spawn_kill(d->spawn, d->srt[i].job, SIGKILL);
 		if (d->srt[i].pipe >= 0) {
@@ -353,17 +371,18 @@ void vrrp_watch_reload(struct vrrpd *d, const struct vrrp_conf *old, uint64_t no
 			close(d->srt[i].pipe);
 		}
 	}
-	memset(d->srt, 0, sizeof(d->srt));
 	memset(&d->obs, 0, sizeof(d->obs));
-	for (size_t i = 0; i < VRRP_MAX_TRACKS; i++)
-		d->srt[i].pipe = -1;
+	if (alloc_scripts(d, c->nscripts) < 0) {
+		hk_log(LOG_ERR, "%s: out of memory: the track scripts stop", c->name);
+		c->nscripts = 0;
+	}
 	vrrp_watch_start(d, now);
 	/* A script both have keeps its verdict (and runs again now). */
 	for (size_t i = 0; i < c->nscripts; i++)
 		for (size_t k = 0; k < old->nscripts; k++)
 			if (same_script(&c->scripts[i], &old->scripts[k])) {
 				d->obs.scripts[i] = prev.scripts[k];
-				d->srt[i].last_status = prt[k].last_status;
+				d->srt[i].last_status = last[k];
 			}
 	/* Files and interfaces: looked at afresh. */
 	if (d->ino >= 0) {

@@ -283,3 +283,32 @@ vr_bad() {
 	grep -q "$name STOP 255" "$T/state"
 	! net_has a 192.0.2.100
 }
+
+@test "bad tracking, sync group and script options are refused, naming the bad value" {
+	vr_bad "--track-weight: applies to a --track-script: give one before --track-weight" \
+		--vrid 5 --vip 192.0.2.100 --track-weight -10
+	vr_bad "--track-weight: '-300' is out of range -253..253" \
+		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-weight -300
+	vr_bad "--track-rise: '0' is out of range 1-1000" \
+		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-rise 0
+	vr_bad "--track-interval: '0.001'" \
+		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-interval 0.001
+	vr_bad "--track-script: '/nonexistent/check': No such file or directory" \
+		--vrid 5 --vip 192.0.2.100 --track-script /nonexistent/check --allow-root-scripts
+	vr_bad "--track-file: 'nginx.txt' is not an absolute path" \
+		--vrid 5 --vip 192.0.2.100 --track-file nginx.txt:-10
+	vr_bad "--track-file: directory '/nonexistent' does not exist" \
+		--vrid 5 --vip 192.0.2.100 --track-file /nonexistent/nginx.txt
+	vr_bad "--track-file: '300' is out of range -254..254" \
+		--vrid 5 --vip 192.0.2.100 --track-file /tmp/x:300
+	vr_bad "--track-interface: unknown interface 'eth9'" \
+		--vrid 5 --vip 192.0.2.100 --track-interface eth9
+	vr_bad "--sync-group: '../x' is not a group name" \
+		--vrid 5 --vip 192.0.2.100 --sync-group ../x
+	vr_bad "--sync-dir: 'run/sync' is not an absolute path" \
+		--vrid 5 --vip 192.0.2.100 --sync-group G --sync-dir run/sync
+	vr_bad "--group-notify needs --sync-group" \
+		--vrid 5 --vip 192.0.2.100 --group-notify "$T/hook" --allow-root-scripts
+	printf 'vrid 5\nvip 192.0.2.100\nvmac yes\n' >"$T/conf"
+	vr_bad "$T/conf:3: vmac: takes no value (got 'yes')" --config "$T/conf"
+}

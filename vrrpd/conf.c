@@ -839,6 +839,10 @@ static int finish_tracking(struct vrrp_conf *c, struct hk_err *e)
 	for (size_t i = 0; i < c->nifs; i++)
 		if (hk_parse_ifname(c->ifs[i].name, &c->ifs[i].ifindex, &pe) < 0)
 			return hk_err_set(e, errno, "--track-interface: %s", pe.msg);
+	/* The file may come and go; the directory watched for it must be. */
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (check_dir_of("--track-file", c->files[i].path, e) < 0)
+			return -1;
 	for (size_t i = 0; i < c->nscripts; i++) {
 		struct vrrp_track_script_conf *t = &c->scripts[i];
 

@@ -120,6 +120,9 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		vrrp_cmd_free(&c->scripts[i].cmd);
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i].path);
+	free(c->scripts);
+	free(c->files);
+	free(c->ifs);
 	free(c->sync_dir);
 	free(c->script_user);
 	free(c->auth_file);
@@ -316,6 +319,17 @@ int vrrp_split_weight(char *s, int max, int *weight, bool *has_weight, struct hk
 	return 0;
 }
 
+/* Room for one more element in the array at *p of n elements. */
+static int grow(void **p, size_t n, size_t size, struct hk_err *e)
+{
+	void *np = realloc(*p, (n + 1) * size);
+
+	if (!np)
+		return hk_err_set(e, ENOMEM, "out of memory");
+	*p = np;
+	return 0;
+}
+
 /* The most recent --track-script, for the options that qualify it. */
 static struct vrrp_track_script_conf *last_script(struct vrrp_conf *c, const char *name,
 						  struct hk_err *e)
@@ -349,6 +363,8 @@ static int set_track(struct vrrp_conf *c, const char *name, const char *value,
 				return hk_err_set(e, EEXIST, "'%s' is given twice", buf);
 		if (c->nifs == VRRP_MAX_TRACKS)
 			return hk_err_set(e, E2BIG, "more than %d tracked interfaces", VRRP_MAX_TRACKS);
+		if (grow((void **)&c->ifs, c->nifs, sizeof(*c->ifs), e) < 0)
+			return -1;
 		strcpy(t.name, buf);
 		c->ifs[c->nifs++] = t;
 	} else if (!strcmp(name, "track-file")) {
@@ -373,6 +389,8 @@ static int set_track(struct vrrp_conf *c, const char *name, const char *value,
 				hk_err_set(e, EEXIST, "'%.*s' is given twice", Q(t.path));
 				goto bad_file;
 			}
+		if (grow((void **)&c->files, c->nfiles, sizeof(*c->files), e) < 0)
+			goto bad_file;
 		c->files[c->nfiles++] = t;
 		return 0;
 bad_file:
@@ -383,7 +401,8 @@ bad_file:
 
 		if (c->nscripts == VRRP_MAX_TRACKS)
 			return hk_err_set(e, E2BIG, "more than %d track scripts", VRRP_MAX_TRACKS);
-		if (vrrp_cmd_split(value, &t.cmd, e) < 0)
+		if (grow((void **)&c->scripts, c->nscripts, sizeof(*c->scripts), e) < 0 ||
+		    vrrp_cmd_split(value, &t.cmd, e) < 0)
 			return -1;
 		c->scripts[c->nscripts++] = t;
 	} else if (!(ts = last_script(c, name, e))) {

@@ -92,12 +92,13 @@ struct vrrp_conf {
 	struct vrrp_vipconf *vips;
 	size_t nvips;
 
-	/* Tracking. */
-	struct vrrp_track_script_conf scripts[VRRP_MAX_TRACKS];
+	/* Tracking (arrays on the heap, NULL when empty: an instance that
+	 * tracks nothing pays nothing for them). */
+	struct vrrp_track_script_conf *scripts;
 	size_t nscripts;
-	struct vrrp_track_file_conf files[VRRP_MAX_TRACKS];
+	struct vrrp_track_file_conf *files;
 	size_t nfiles;
-	struct vrrp_track_if_conf ifs[VRRP_MAX_TRACKS];
+	struct vrrp_track_if_conf *ifs;
 	size_t nifs;
 
 	/* Sync group. */

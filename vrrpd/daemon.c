@@ -381,26 +381,29 @@ void vrrp_carry_out(struct vrrpd *d, const struct vrrp_out *out, uint64_t now)
 void vrrp_reassess(struct vrrpd *d, uint64_t now)
 {
 	struct vrrp_conf *c = d->c;
+	struct vrrp_track_verdict tv;
 	struct vrrp_out out;
 	bool fault;
 	const char *why;
 	uint8_t prio;
 
-	vrrp_track_eval(c, &d->obs, &d->tv);
+	vrrp_track_eval(c, d->obs, &tv);
+	d->track_delta = tv.delta;
+	d->track_init = tv.init;
 	d->link_up = vrrp_link_usable(d);
-	d->own_fault = !d->link_up || d->tv.fault;
+	d->own_fault = !d->link_up || tv.fault;
 	if (!d->link_up)
 		snprintf(d->fault_why, sizeof(d->fault_why), "%s is %s", d->ifname,
 			 !d->carrier ? "down (no carrier)" : "without an address to send from");
-	else if (d->tv.fault)
-		snprintf(d->fault_why, sizeof(d->fault_why), "%s", d->tv.why);
+	else if (tv.fault || tv.init)
+		snprintf(d->fault_why, sizeof(d->fault_why), "%s", tv.why);
 	else
 		d->fault_why[0] = '\0';
 
-	prio = vrrp_effective_priority(c->priority, d->tv.delta);
+	prio = vrrp_effective_priority(c->priority, tv.delta);
 	if (prio != d->sm.prio) {
 		hk_info("%s: priority %u -> %u (%u%+d from tracking)", c->name, d->sm.prio, prio,
-			c->priority, (int)d->tv.delta);
+			c->priority, (int)tv.delta);
 		vrrp_sm_set_priority(&d->sm, now, prio, &out);
 		vrrp_carry_out(d, &out, now);
 		vrrp_write_state_file(d);
@@ -411,7 +414,7 @@ void vrrp_reassess(struct vrrpd *d, uint64_t now)
 	if (d->sm.state == VRRP_STATE_INIT) {
 		/* keepalived holds an instance in INIT until the scripts
 		 * it tracks without a weight have said something. */
-		if (d->tv.init && !fault)
+		if (tv.init && !fault)
 			return;
 		vrrp_sm_start(&d->sm, now, !fault, fault && d->link_up ? why : NULL, &out);
 		vrrp_carry_out(d, &out, now);

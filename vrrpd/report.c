@@ -100,16 +100,16 @@ static void dump_tracking(struct vrrpd *d, FILE *f, uint64_t now)
 	struct vrrp_conf *c = d->c;
 
 	fprintf(f, "\"tracking\":{\"fault\":%s,\"priority_change\":%d,\"why\":",
-		d->own_fault ? "true" : "false", (int)d->tv.delta);
-	if (d->own_fault || d->tv.init)
-		hk_json_str(f, d->fault_why[0] ? d->fault_why : d->tv.why);
+		d->own_fault ? "true" : "false", (int)d->track_delta);
+	if (d->own_fault || d->track_init)
+		hk_json_str(f, d->fault_why);
 	else
 		fprintf(f, "null");
 	fprintf(f, ",\"interfaces\":[");
 	for (size_t i = 0; i < c->nifs; i++) {
 		fprintf(f, "%s{\"name\":", i ? "," : "");
 		hk_json_str(f, c->ifs[i].name);
-		fprintf(f, ",\"up\":%s,\"weight\":", d->obs.if_up[i] ? "true" : "false");
+		fprintf(f, ",\"up\":%s,\"weight\":", d->obs->if_up[i] ? "true" : "false");
 		if (c->ifs[i].has_weight)
 			fprintf(f, "%d}", c->ifs[i].weight);
 		else
@@ -119,7 +119,7 @@ static void dump_tracking(struct vrrpd *d, FILE *f, uint64_t now)
 	for (size_t i = 0; i < c->nfiles; i++) {
 		fprintf(f, "%s{\"path\":", i ? "," : "");
 		hk_json_str(f, c->files[i].path);
-		fprintf(f, ",\"value\":%ld,\"weight\":", d->obs.file_values[i]);
+		fprintf(f, ",\"value\":%ld,\"weight\":", d->obs->file_values[i]);
 		if (c->files[i].has_weight)
 			fprintf(f, "%d}", c->files[i].weight);
 		else
@@ -132,7 +132,7 @@ static void dump_tracking(struct vrrpd *d, FILE *f, uint64_t now)
 		fprintf(f, "%s{\"command\":", i ? "," : "");
 		hk_json_str(f, c->scripts[i].cmd.text);
 		fprintf(f, ",\"status\":\"%s\",\"running\":%s,\"last_exit\":",
-			script_verdict(&d->obs.scripts[i]), rt->running ? "true" : "false");
+			script_verdict(&d->obs->scripts[i]), rt->running ? "true" : "false");
 		if (rt->last_status >= 0)
 			fprintf(f, "%d", rt->last_status);
 		else

@@ -72,14 +72,15 @@ struct vrrpd {
 
 	/* Tracking. */
 	struct vrrp_spawn *spawn;
-	struct vrrp_track_obs obs;
+	struct vrrp_track_obs *obs;	/* a shared zero one when nothing is tracked */
 	struct vrrp_script_rt *srt;	/* one per track script, NULL for none */
 	uint32_t script_seq;
 	int ino;			/* inotify, -1 without tracked files */
-	int ino_wd[VRRP_MAX_TRACKS];
-	struct vrrp_track_verdict tv;
+	int *ino_wd;			/* the watch of each file's directory */
+	int32_t track_delta;		/* what tracking does to the priority */
+	bool track_init;		/* a weightless script has not reported */
 	bool own_fault;			/* the link or tracking */
-	char fault_why[160];
+	char fault_why[160];		/* why FAULT, or INIT held */
 	enum { FAULT_LINK = 1, FAULT_TRACK, FAULT_GROUP } fault_kind;	/* the last FAULT's */
 
 	/* Sync group. */

@@ -40,6 +40,12 @@ static void add_watches(struct vrrpd *d)
 {
 	struct vrrp_conf *c = d->c;
 
+	free(d->ino_wd);
+	d->ino_wd = calloc(c->nfiles, sizeof(*d->ino_wd));
+	if (!d->ino_wd) {
+		hk_warn("%s: out of memory: the tracked files are not watched", c->name);
+		return;
+	}
 	for (size_t i = 0; i < c->nfiles; i++) {
 		char *dir = strdup(c->files[i].path), *slash;
 
@@ -56,8 +62,31 @@ static void add_watches(struct vrrpd *d)
 			hk_warn("%s: cannot watch %s for %s: %s", c->name, dir, c->files[i].path,
 				strerror(errno));
 		free(dir);
-		d->obs.file_values[i] = read_value(c->files[i].path);
+		d->obs->file_values[i] = read_value(c->files[i].path);
 	}
+}
+
+/* What an instance that tracks nothing observes: nothing, never
+ * written. */
+static struct vrrp_track_obs no_obs;
+
+/* The observations, on the heap only when there is something to
+ * observe: fifty instances that track nothing dirty no page for them. */
+static int alloc_obs(struct vrrpd *d)
+{
+	const struct vrrp_conf *c = d->c;
+
+	if (d->obs && d->obs != &no_obs)
+		free(d->obs);
+	d->obs = &no_obs;
+	if (!c->nscripts && !c->nfiles && !c->nifs)
+		return 0;
+	d->obs = calloc(1, sizeof(*d->obs));
+	if (!d->obs) {
+		d->obs = &no_obs;
+		return -1;
+	}
+	return 0;
 }
 
 /* Per-script state, sized to the scripts (none: nothing allocated, so
@@ -78,7 +107,7 @@ static int alloc_scripts(struct vrrpd *d, size_t n)
 
 int vrrp_watch_setup(struct vrrpd *d, struct hk_err *e)
 {
-	if (alloc_scripts(d, d->c->nscripts) < 0)
+	if (alloc_obs(d) < 0 || alloc_scripts(d, d->c->nscripts) < 0)
 		return hk_err_set(e, ENOMEM, "out of memory");
 	if (!d->c->nfiles)
 		return 0;
@@ -105,7 +134,7 @@ void vrrp_watch_inotify(struct vrrpd *d, uint64_t now)
 			if (ev->mask & IN_Q_OVERFLOW) {
 				/* Lost events: read every file again. */
 				for (size_t i = 0; i < c->nfiles; i++)
-					d->obs.file_values[i] = read_value(c->files[i].path);
+					d->obs->file_values[i] = read_value(c->files[i].path);
 				changed = true;
 				continue;
 			}
@@ -115,14 +144,14 @@ void vrrp_watch_inotify(struct vrrpd *d, uint64_t now)
 				const char *base = strrchr(c->files[i].path, '/') + 1;
 				long v;
 
-				if (ev->wd != d->ino_wd[i] || strcmp(ev->name, base) != 0)
+				if (!d->ino_wd || ev->wd != d->ino_wd[i] || strcmp(ev->name, base) != 0)
 					continue;
 				v = read_value(c->files[i].path);
-				if (v == d->obs.file_values[i])
+				if (v == d->obs->file_values[i])
 					continue;
 				hk_info("%s: tracked file %s now holds %ld (was %ld)", c->name,
-					c->files[i].path, v, d->obs.file_values[i]);
-				d->obs.file_values[i] = v;
+					c->files[i].path, v, d->obs->file_values[i]);
+				d->obs->file_values[i] = v;
 				changed = true;
 			}
 		}
@@ -141,12 +170,12 @@ bool vrrp_watch_links(struct vrrpd *d)
 	for (size_t i = 0; i < c->nifs; i++) {
 		bool up = hk_if_is_running(c->ifs[i].ifindex) == 1;
 
-		if (up == d->obs.if_up[i])
+		if (up == d->obs->if_up[i])
 			continue;
 		if (d->started)
 			hk_info("%s: tracked interface %s is %s", c->name, c->ifs[i].name,
 				up ? "up" : "down");
-		d->obs.if_up[i] = up;
+		d->obs->if_up[i] = up;
 		changed = true;
 	}
 	return changed;
@@ -238,7 +267,7 @@ void vrrp_watch_start(struct vrrpd *d, uint64_t now)
 	for (size_t i = 0; i < d->c->nscripts; i++) {
 		struct vrrp_script_rt *rt = &d->srt[i];
 
-		vrrp_script_state_init(&d->obs.scripts[i], d->c->scripts[i].rise);
+		vrrp_script_state_init(&d->obs->scripts[i], d->c->scripts[i].rise);
 		rt->last_status = -1;
 		rt->rl = (struct hk_ratelimit)HK_RATELIMIT_INIT(10000, 10);
 		rt->next_at = now;	/* as keepalived: a first run at once */
@@ -305,7 +334,7 @@ void vrrp_watch_job_ended(struct vrrpd *d, uint32_t id, int st, uint64_t now)
 		return;
 	t = &d->c->scripts[i];
 	rt = &d->srt[i];
-	s = &d->obs.scripts[i];
+	s = &d->obs->scripts[i];
 	if (rt->job != id)
 		return;
 	rt->running = false;
@@ -340,6 +369,11 @@ void vrrp_watch_close(struct vrrpd *d)
 	}
 	free(d->srt);
 	d->srt = NULL;
+	free(d->ino_wd);
+	d->ino_wd = NULL;
+	if (d->obs != &no_obs)
+		free(d->obs);
+	d->obs = &no_obs;
 	if (d->ino >= 0) {
 		close(d->ino);
 		d->ino = -1;
@@ -357,7 +391,7 @@ static bool same_script(const struct vrrp_track_script_conf *a,
 void vrrp_watch_reload(struct vrrpd *d, const struct vrrp_conf *old, uint64_t now)
 {
 	struct vrrp_conf *c = d->c;
-	struct vrrp_track_obs prev = d->obs;
+	struct vrrp_track_obs prev = *d->obs;
 	int last[VRRP_MAX_TRACKS];
 
 	/* Every running script stops: job ids are indexes, and indexes
@@ -371,8 +405,9 @@ void vrrp_watch_reload(struct vrrpd *d, const struct vrrp_conf *old, uint64_t no
 			close(d->srt[i].pipe);
 		}
 	}
-	memset(&d->obs, 0, sizeof(d->obs));
-	if (alloc_scripts(d, c->nscripts) < 0) {
+	/* Out of memory, the shared zero observations serve (this
+	 * process has one instance), and the scripts stop. */
+	if (alloc_obs(d) < 0 || alloc_scripts(d, c->nscripts) < 0) {
 		hk_log(LOG_ERR, "%s: out of memory: the track scripts stop", c->name);
 		c->nscripts = 0;
 	}
@@ -381,7 +416,7 @@ void vrrp_watch_reload(struct vrrpd *d, const struct vrrp_conf *old, uint64_t no
 	for (size_t i = 0; i < c->nscripts; i++)
 		for (size_t k = 0; k < old->nscripts; k++)
 			if (same_script(&c->scripts[i], &old->scripts[k])) {
-				d->obs.scripts[i] = prev.scripts[k];
+				d->obs->scripts[i] = prev.scripts[k];
 				d->srt[i].last_status = last[k];
 			}
 	/* Files and interfaces: looked at afresh. */
@@ -399,6 +434,6 @@ void vrrp_watch_reload(struct vrrpd *d, const struct vrrp_conf *old, uint64_t no
 	for (size_t i = 0; i < c->nifs; i++)
 		for (size_t k = 0; k < old->nifs; k++)
 			if (c->ifs[i].ifindex == old->ifs[k].ifindex)
-				d->obs.if_up[i] = prev.if_up[k];
+				d->obs->if_up[i] = prev.if_up[k];
 	vrrp_watch_links(d);
 }

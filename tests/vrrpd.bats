@@ -137,9 +137,11 @@ vr_bad() {
 	vr_bad "--auth-pass-file: cannot open '/nonexistent/pass': No such file or directory" \
 		--vrid 5 --vip 192.0.2.100 --auth-pass-file /nonexistent/pass
 	printf 'ninechars\n' >"$T/long"
+	chmod 600 "$T/long"
 	vr_bad "--auth-pass-file: '$T/long' must hold a password of 1-8 bytes on its first line" \
 		--vrid 5 --vip 192.0.2.100 --auth-pass-file "$T/long"
 	: >"$T/empty"
+	chmod 600 "$T/empty"
 	vr_bad "must hold a password of 1-8 bytes" --vrid 5 --vip 192.0.2.100 --auth-pass-file "$T/empty"
 	vr_bad "--auth-pass-file: VRRPv3 has no authentication (RFC 5798); it needs --version 2" \
 		--vrid 5 --vip 192.0.2.100 --version 3 --auth-pass-file "$T/pass"
@@ -150,11 +152,16 @@ vr_bad() {
 	! grep -v '^auth-pass-file ' <<<"$output" | grep -q pw
 }
 
-@test "a password file others may read is warned about" {
-	chmod 644 "$T/pass"
-	run --separate-stderr nsx a vrrpd --vrid 5 --vip 192.0.2.100 --auth-pass-file "$T/pass" -n
-	[ "$status" -eq 0 ]
-	[ "$stderr" = "vrrpd: --auth-pass-file: '$T/pass' is readable by others than its owner" ]
+@test "a password file others may read, or root does not own, is refused" {
+	chmod 640 "$T/pass"
+	vr_bad "--auth-pass-file: '$T/pass' has mode 0640: others than its owner may use it (chmod 600)" \
+		--vrid 5 --vip 192.0.2.100 --auth-pass-file "$T/pass"
+	chmod 600 "$T/pass"
+	chown 65534 "$T/pass"
+	vr_bad "--auth-pass-file: '$T/pass' belongs to uid 65534, not root" \
+		--vrid 5 --vip 192.0.2.100 --auth-pass-file "$T/pass"
+	vr_bad "--auth-pass-file: '$T' is not a regular file" \
+		--vrid 5 --vip 192.0.2.100 --auth-pass-file "$T"
 }
 
 @test "hooks must exist and be executable at start-up" {
@@ -170,7 +177,7 @@ vr_bad() {
 		--vrid 5 --vip 192.0.2.100 --notify-stop "\"$T/hook"
 	vr_bad "--notify: '   ' is not a command" --vrid 5 --vip 192.0.2.100 --notify '   '
 	# A name without a slash is looked up in PATH.
-	run nsx a vrrpd --vrid 5 --vip 192.0.2.100 --notify-master 'true now' -n
+	run nsx a vrrpd --vrid 5 --vip 192.0.2.100 --notify-master 'true now' --allow-root-scripts -n
 	[ "$status" -eq 0 ]
 	grep -qx 'notify-master true now' <<<"$output"
 }
@@ -191,7 +198,8 @@ vr_bad() {
 		--unicast-src 192.0.2.1 --unicast-peer 192.0.2.2 --unicast-peer 192.0.2.3 \
 		--notify "$T/hook a \"b c\"" --notify-master "$T/hook master" --hook-timeout 4 \
 		--garp-delay 0 --garp-repeat 2 --garp-refresh 60 --name VI_1 --state master \
-		--state-file "$T/state" --dump-file "$T/dump.json" --v3-checksum-as-v2 -n
+		--state-file "$T/state" --dump-file "$T/dump.json" --v3-checksum-as-v2 \
+		--allow-root-scripts -n
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat <<-EOF
 		# vrrpd instance VI_1
@@ -217,6 +225,8 @@ vr_bad() {
 		notify $T/hook a "b c"
 		notify-master $T/hook master
 		hook-timeout 4
+		accept
+		allow-root-scripts
 		state-file $T/state
 		dump-file $T/dump.json
 		EOF
@@ -272,4 +282,33 @@ vr_bad() {
 	wait_until 5 sh -c "! kill -0 $pid 2>/dev/null"
 	grep -q "$name STOP 255" "$T/state"
 	! net_has a 192.0.2.100
+}
+
+@test "bad tracking, sync group and script options are refused, naming the bad value" {
+	vr_bad "--track-weight: applies to a --track-script: give one before --track-weight" \
+		--vrid 5 --vip 192.0.2.100 --track-weight -10
+	vr_bad "--track-weight: '-300' is out of range -253..253" \
+		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-weight -300
+	vr_bad "--track-rise: '0' is out of range 1-1000" \
+		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-rise 0
+	vr_bad "--track-interval: '0.001'" \
+		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-interval 0.001
+	vr_bad "--track-script: '/nonexistent/check': No such file or directory" \
+		--vrid 5 --vip 192.0.2.100 --track-script /nonexistent/check --allow-root-scripts
+	vr_bad "--track-file: 'nginx.txt' is not an absolute path" \
+		--vrid 5 --vip 192.0.2.100 --track-file nginx.txt:-10
+	vr_bad "--track-file: directory '/nonexistent' does not exist" \
+		--vrid 5 --vip 192.0.2.100 --track-file /nonexistent/nginx.txt
+	vr_bad "--track-file: '300' is out of range -254..254" \
+		--vrid 5 --vip 192.0.2.100 --track-file /tmp/x:300
+	vr_bad "--track-interface: unknown interface 'eth9'" \
+		--vrid 5 --vip 192.0.2.100 --track-interface eth9
+	vr_bad "--sync-group: '../x' is not a group name" \
+		--vrid 5 --vip 192.0.2.100 --sync-group ../x
+	vr_bad "--sync-dir: 'run/sync' is not an absolute path" \
+		--vrid 5 --vip 192.0.2.100 --sync-group G --sync-dir run/sync
+	vr_bad "--group-notify needs --sync-group" \
+		--vrid 5 --vip 192.0.2.100 --group-notify "$T/hook" --allow-root-scripts
+	printf 'vrid 5\nvip 192.0.2.100\nvmac yes\n' >"$T/conf"
+	vr_bad "$T/conf:3: vmac: takes no value (got 'yes')" --config "$T/conf"
 }

@@ -1,5 +1,6 @@
 #include "conf.h"
 #include "log.h"
+#include "priv.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define SEC ((uint64_t)1000000)
@@ -44,6 +46,23 @@ const struct vrrp_optdef vrrp_optdefs[] = {
 	{ "state-file", true, 0 },
 	{ "dump-file", true, 0 },
 	{ "v3-checksum-as-v2", false, 0 },
+	{ "track-interface", true, 0 },
+	{ "track-file", true, 0 },
+	{ "track-script", true, 0 },
+	{ "track-interval", true, 0 },
+	{ "track-timeout", true, 0 },
+	{ "track-weight", true, 0 },
+	{ "track-rise", true, 0 },
+	{ "track-fall", true, 0 },
+	{ "sync-group", true, 0 },
+	{ "sync-dir", true, 0 },
+	{ "group-notify", true, 0 },
+	{ "vmac", false, 0 },
+	{ "accept", false, 0 },
+	{ "no-accept", false, 0 },
+	{ "strict", false, 0 },
+	{ "script-user", true, 0 },
+	{ "allow-root-scripts", false, 0 },
 	{ "foreground", false, 'f' },
 	{ "check", false, 'n' },
 	{ "verbose", false, 'v' },
@@ -75,6 +94,7 @@ void vrrp_conf_init(struct vrrp_conf *c)
 	c->garp_delay_us = 5 * SEC;
 	c->garp_repeat = 5;
 	c->hook_timeout_us = 30 * SEC;
+	c->accept = -1;
 }
 
 void vrrp_cmd_free(struct vrrp_cmd *cmd)
@@ -95,6 +115,16 @@ void vrrp_conf_free(struct vrrp_conf *c)
 	vrrp_cmd_free(&c->notify_backup);
 	vrrp_cmd_free(&c->notify_fault);
 	vrrp_cmd_free(&c->notify_stop);
+	vrrp_cmd_free(&c->group_notify);
+	for (size_t i = 0; i < c->nscripts; i++)
+		vrrp_cmd_free(&c->scripts[i].cmd);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i].path);
+	free(c->scripts);
+	free(c->files);
+	free(c->ifs);
+	free(c->sync_dir);
+	free(c->script_user);
 	free(c->auth_file);
 	free(c->state_file);
 	free(c->dump_file);
@@ -253,7 +283,7 @@ static int set_byte(uint8_t *dst, const char *value, uint64_t min, uint64_t max,
 	return 0;
 }
 
-static bool valid_name(const char *s)
+bool vrrp_valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -263,6 +293,137 @@ static bool valid_name(const char *s)
 		if (!isalnum((unsigned char)*s) && !strchr("_.:@+-", *s))
 			return false;
 	return true;
+}
+
+
+int vrrp_split_weight(char *s, int max, int *weight, bool *has_weight, struct hk_err *e)
+{
+	char *colon = strrchr(s, ':');
+	const char *w;
+	int64_t v;
+
+	*has_weight = false;
+	*weight = 0;
+	if (!colon)
+		return 0;
+	w = colon + 1;
+	if (*w == '-' || *w == '+')
+		w++;
+	if (!*w || strspn(w, "0123456789") != strlen(w))
+		return 0;	/* not a weight: part of the name */
+	if (hk_parse_int(colon[1] == '+' ? colon + 2 : colon + 1, -max, max, &v, e) < 0)
+		return -1;
+	*colon = '\0';
+	*weight = (int)v;
+	*has_weight = true;
+	return 0;
+}
+
+/* Room for one more element in the array at *p of n elements. */
+static int grow(void **p, size_t n, size_t size, struct hk_err *e)
+{
+	void *np = realloc(*p, (n + 1) * size);
+
+	if (!np)
+		return hk_err_set(e, ENOMEM, "out of memory");
+	*p = np;
+	return 0;
+}
+
+/* The most recent --track-script, for the options that qualify it. */
+static struct vrrp_track_script_conf *last_script(struct vrrp_conf *c, const char *name,
+						  struct hk_err *e)
+{
+	if (!c->nscripts) {
+		hk_err_set(e, EINVAL, "applies to a --track-script: give one before --%s", name);
+		return NULL;
+	}
+	return &c->scripts[c->nscripts - 1];
+}
+
+static int set_track(struct vrrp_conf *c, const char *name, const char *value,
+		     struct hk_err *e)
+{
+	struct vrrp_track_script_conf *ts;
+	uint64_t v;
+	int64_t w;
+
+	if (!strcmp(name, "track-interface")) {
+		struct vrrp_track_if_conf t = { 0 };
+		char buf[64];
+
+		if (strlen(value) >= sizeof(buf))
+			return hk_err_set(e, EINVAL, "'%.*s' is too long", Q(value));
+		strcpy(buf, value);
+		if (vrrp_split_weight(buf, 254, &t.weight, &t.has_weight, e) < 0 ||
+		    hk_parse_ifname(buf, NULL, e) < 0)
+			return -1;
+		for (size_t i = 0; i < c->nifs; i++)
+			if (!strcmp(c->ifs[i].name, buf))
+				return hk_err_set(e, EEXIST, "'%s' is given twice", buf);
+		if (c->nifs == VRRP_MAX_TRACKS)
+			return hk_err_set(e, E2BIG, "more than %d tracked interfaces", VRRP_MAX_TRACKS);
+		if (grow((void **)&c->ifs, c->nifs, sizeof(*c->ifs), e) < 0)
+			return -1;
+		strcpy(t.name, buf);
+		c->ifs[c->nifs++] = t;
+	} else if (!strcmp(name, "track-file")) {
+		struct vrrp_track_file_conf t = { 0 };
+
+		if (c->nfiles == VRRP_MAX_TRACKS)
+			return hk_err_set(e, E2BIG, "more than %d tracked files", VRRP_MAX_TRACKS);
+		if (!(t.path = strdup(value)))
+			return hk_err_set(e, ENOMEM, "out of memory");
+		if (vrrp_split_weight(t.path, 254, &t.weight, &t.has_weight, e) < 0)
+			goto bad_file;
+		if (t.path[0] != '/') {
+			hk_err_set(e, EINVAL, "'%.*s' is not an absolute path", Q(t.path));
+			goto bad_file;
+		}
+		if (t.path[strlen(t.path) - 1] == '/') {
+			hk_err_set(e, EINVAL, "'%.*s' names a directory", Q(t.path));
+			goto bad_file;
+		}
+		for (size_t i = 0; i < c->nfiles; i++)
+			if (!strcmp(c->files[i].path, t.path)) {
+				hk_err_set(e, EEXIST, "'%.*s' is given twice", Q(t.path));
+				goto bad_file;
+			}
+		if (grow((void **)&c->files, c->nfiles, sizeof(*c->files), e) < 0)
+			goto bad_file;
+		c->files[c->nfiles++] = t;
+		return 0;
+bad_file:
+		free(t.path);
+		return -1;
+	} else if (!strcmp(name, "track-script")) {
+		struct vrrp_track_script_conf t = { .interval_us = SEC, .rise = 1, .fall = 1 };
+
+		if (c->nscripts == VRRP_MAX_TRACKS)
+			return hk_err_set(e, E2BIG, "more than %d track scripts", VRRP_MAX_TRACKS);
+		if (grow((void **)&c->scripts, c->nscripts, sizeof(*c->scripts), e) < 0 ||
+		    vrrp_cmd_split(value, &t.cmd, e) < 0)
+			return -1;
+		c->scripts[c->nscripts++] = t;
+	} else if (!(ts = last_script(c, name, e))) {
+		return -1;
+	} else if (!strcmp(name, "track-interval")) {
+		return hk_parse_secs(value, 10000, 86400 * SEC, &ts->interval_us, e);
+	} else if (!strcmp(name, "track-timeout")) {
+		return hk_parse_secs(value, 1000, 86400 * SEC, &ts->timeout_us, e);
+	} else if (!strcmp(name, "track-weight")) {
+		if (hk_parse_int(value, -253, 253, &w, e) < 0)
+			return -1;
+		ts->weight = (int)w;
+	} else if (!strcmp(name, "track-rise") || !strcmp(name, "track-fall")) {
+		if (hk_parse_uint(value, 1, 1000, &v, e) < 0)
+			return -1;
+		if (name[6] == 'r')
+			ts->rise = (unsigned)v;
+		else
+			ts->fall = (unsigned)v;
+	}
+	return 0;
 }
 
 int vrrp_conf_set(struct vrrp_conf *c, const char *name, const char *value,
@@ -367,7 +528,7 @@ int vrrp_conf_set(struct vrrp_conf *c, const char *name, const char *value,
 	} else if (!strcmp(name, "hook-timeout")) {
 		return set_secs(&c->hook_timeout_us, value, 10000, 3600 * SEC, e);
 	} else if (!strcmp(name, "name")) {
-		if (!valid_name(value))
+		if (!vrrp_valid_name(value))
 			return hk_err_set(e, EINVAL,
 					  "'%.*s' is not a name (1-%d letters, digits and _.:@+-, not starting with . or -)",
 					  Q(value), VRRP_NAME_MAX);
@@ -378,6 +539,34 @@ int vrrp_conf_set(struct vrrp_conf *c, const char *name, const char *value,
 		return set_string(&c->dump_file, value, e);
 	} else if (!strcmp(name, "v3-checksum-as-v2")) {
 		c->v3_cksum_as_v2 = true;
+	} else if (!strncmp(name, "track-", 6)) {
+		return set_track(c, name, value, e);
+	} else if (!strcmp(name, "sync-group")) {
+		if (!vrrp_valid_name(value))
+			return hk_err_set(e, EINVAL,
+					  "'%.*s' is not a group name (1-%d letters, digits and _.:@+-, not starting with . or -)",
+					  Q(value), VRRP_NAME_MAX);
+		strcpy(c->sync_group, value);
+	} else if (!strcmp(name, "sync-dir")) {
+		if (value[0] != '/')
+			return hk_err_set(e, EINVAL, "'%.*s' is not an absolute path", Q(value));
+		return set_string(&c->sync_dir, value, e);
+	} else if (!strcmp(name, "group-notify")) {
+		return vrrp_cmd_split(value, &c->group_notify, e);
+	} else if (!strcmp(name, "vmac")) {
+		c->vmac = true;
+	} else if (!strcmp(name, "accept")) {
+		c->accept = 1;
+	} else if (!strcmp(name, "no-accept")) {
+		c->accept = 0;
+	} else if (!strcmp(name, "strict")) {
+		c->strict = true;
+	} else if (!strcmp(name, "script-user")) {
+		if (!vrrp_user_name_ok(value))
+			return hk_err_set(e, EINVAL, "'%.*s' is not a user name", Q(value));
+		return set_string(&c->script_user, value, e);
+	} else if (!strcmp(name, "allow-root-scripts")) {
+		c->allow_root_scripts = true;
 	} else if (!strcmp(name, "foreground")) {
 		c->foreground = true;
 	} else if (!strcmp(name, "check")) {
@@ -586,12 +775,31 @@ static int read_auth(struct vrrp_conf *c, struct hk_err *e)
 	int fd = open(c->auth_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	ssize_t n;
 	struct stat st;
-	bool open_to_others;
 
 	if (fd < 0)
 		return hk_err_set(e, errno, "--auth-pass-file: cannot open '%.*s': %s",
 				  Q(c->auth_file), strerror(errno));
-	open_to_others = fstat(fd, &st) == 0 && (st.st_mode & 077);
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return hk_err_set(e, errno, "--auth-pass-file: cannot read '%.*s': %s",
+				  Q(c->auth_file), strerror(errno));
+	}
+	/* Only root may have written the password, and nobody else may
+	 * read it. */
+	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & 077)) {
+		close(fd);
+		if (!S_ISREG(st.st_mode))
+			return hk_err_set(e, EINVAL, "--auth-pass-file: '%.*s' is not a regular file",
+					  Q(c->auth_file));
+		if (st.st_uid != 0 && st.st_uid != geteuid())
+			return hk_err_set(e, EPERM,
+					  "--auth-pass-file: '%.*s' belongs to uid %u, not root",
+					  Q(c->auth_file), (unsigned)st.st_uid);
+		return hk_err_set(e, EPERM,
+				  "--auth-pass-file: '%.*s' has mode %04o: others than its owner may use it (chmod 600)",
+				  Q(c->auth_file), (unsigned)(st.st_mode & 07777));
+	}
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (n < 0)
@@ -611,9 +819,6 @@ static int read_auth(struct vrrp_conf *c, struct hk_err *e)
 	memcpy(c->auth, buf, len);
 	explicit_bzero(buf, sizeof(buf));
 	c->have_auth = true;
-	if (open_to_others)
-		hk_warn("--auth-pass-file: '%s' is readable by others than its owner",
-			c->auth_file);
 	return 0;
 }
 
@@ -640,9 +845,110 @@ static int check_dir_of(const char *opt, const char *path, struct hk_err *e)
 	return r;
 }
 
+void vrrp_vmac_name(const struct vrrp_conf *c, char name[IFNAMSIZ])
+{
+	snprintf(name, IFNAMSIZ, "%s.%u", c->family == AF_INET6 ? "vrrp6" : "vrrp", c->vrid);
+}
+
+/* The tracking options as a whole. */
+static int finish_tracking(struct vrrp_conf *c, struct hk_err *e)
+{
+	struct hk_err pe;
+
+	for (size_t i = 0; i < c->nifs; i++)
+		if (hk_parse_ifname(c->ifs[i].name, &c->ifs[i].ifindex, &pe) < 0)
+			return hk_err_set(e, errno, "--track-interface: %s", pe.msg);
+	/* The file may come and go; the directory watched for it must be. */
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (check_dir_of("--track-file", c->files[i].path, e) < 0)
+			return -1;
+	for (size_t i = 0; i < c->nscripts; i++) {
+		struct vrrp_track_script_conf *t = &c->scripts[i];
+
+		if (resolve_cmd("--track-script", &t->cmd, e) < 0)
+			return -1;
+		if (!t->timeout_us)
+			t->timeout_us = t->interval_us;	/* as keepalived */
+	}
+	return 0;
+}
+
+/* --strict: what RFC 3768 and RFC 5798 allow, each refusal explained. */
+static int finish_strict(struct vrrp_conf *c, struct hk_err *e)
+{
+	if (!c->strict)
+		return 0;
+	if (c->npeers)
+		return hk_err_set(e, EINVAL,
+				  "--strict: --unicast-peer is not allowed: the RFCs send adverts to the multicast group only");
+	if (c->auth_file)
+		return hk_err_set(e, EINVAL,
+				  "--strict: --auth-pass-file is not allowed: RFC 5798 removed authentication, and RFC 3768's plain password protects nothing");
+	if (c->version == 2 && c->nadv > VRRP_STRICT_MAX_VIPS_V2)
+		return hk_err_set(e, E2BIG,
+				  "--strict: %zu addresses in a VRRPv2 advert; RFC 3768 routers expect at most %d",
+				  c->nadv, VRRP_STRICT_MAX_VIPS_V2);
+	return 0;
+}
+
+/* The program as written when that is an absolute path (a symbolic
+ * link on the way matters as much as what it points to). */
+static const char *as_given(const struct vrrp_cmd *cmd)
+{
+	return cmd->argv[0][0] == '/' ? cmd->argv[0] : cmd->path;
+}
+
+/*
+ * Whom hooks and track scripts run as, and whether they are safe to run:
+ * root only when asked for, and never a program that someone other than
+ * root could change (keepalived's enable_script_security).
+ */
+static int finish_scripts(struct vrrp_conf *c, struct hk_err *e)
+{
+	struct vrrp_cmd *cmds[] = { &c->notify, &c->notify_master, &c->notify_backup,
+				    &c->notify_fault, &c->notify_stop, &c->group_notify };
+	const char *opts[] = { "--notify", "--notify-master", "--notify-backup",
+			       "--notify-fault", "--notify-stop", "--group-notify" };
+	const char *user = c->script_user;
+	uid_t me = geteuid();
+
+	c->have_scripts = c->nscripts > 0;
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		c->have_scripts |= cmds[i]->argv != NULL;
+	if (!c->have_scripts)
+		return 0;
+	if (me != 0) {
+		/* Nothing to drop to: they run as whoever runs vrrpd. */
+		c->script_uid = (uint32_t)me;
+		c->script_gid = (uint32_t)getegid();
+		return 0;
+	}
+	if (!user) {
+		if (vrrp_user_lookup(VRRP_PASSWD, VRRP_SCRIPT_USER, &c->script_uid,
+				     &c->script_gid) == 0)
+			user = VRRP_SCRIPT_USER;
+		else if (!c->allow_root_scripts)
+			return hk_err_set(e, EPERM,
+					  "hooks and track scripts would run as root: create the system user '%s', give --script-user USER, or --allow-root-scripts",
+					  VRRP_SCRIPT_USER);
+		else
+			c->script_uid = c->script_gid = 0;
+	} else if (vrrp_user_lookup(VRRP_PASSWD, user, &c->script_uid, &c->script_gid) < 0) {
+		return hk_err_set(e, ENOENT, "--script-user: no user '%.*s' in %s", Q(user),
+				  VRRP_PASSWD);
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (cmds[i]->path && vrrp_path_safe(opts[i], as_given(cmds[i]), e) < 0)
+			return -1;
+	for (size_t i = 0; i < c->nscripts; i++)
+		if (vrrp_path_safe("--track-script", as_given(&c->scripts[i].cmd), e) < 0)
+			return -1;
+	return 0;
+}
+
 int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)
 {
-	char a[HK_ADDRSTRLEN], s[32];
+	char a[HK_ADDRSTRLEN], s[32], vmac[IFNAMSIZ];
 	struct hk_err pe;
 	struct vrrp_cmd *cmds[] = { &c->notify, &c->notify_master, &c->notify_backup,
 				    &c->notify_fault, &c->notify_stop };
@@ -686,11 +992,17 @@ int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)
 	if (!c->adv_addrs)
 		return hk_err_set(e, ENOMEM, "out of memory");
 	c->nadv = 0;
+	strcpy(c->base_ifname, c->ifname);
+	c->base_ifindex = c->ifindex;
+	vrrp_vmac_name(c, vmac);
 	for (size_t i = 0; i < c->nvips; i++) {
 		struct vrrp_vipconf *v = &c->vips[i];
-		const char *dev = v->dev[0] ? v->dev : c->ifname;
+		const char *dev = v->dev[0] ? v->dev : c->vmac ? vmac : c->ifname;
 
-		if (hk_parse_ifname(dev, &v->ifindex, &pe) < 0)
+		/* The VMAC interface is made at start-up: its VIPs get their
+		 * index then. */
+		v->ifindex = 0;
+		if ((v->dev[0] || !c->vmac) && hk_parse_ifname(dev, &v->ifindex, &pe) < 0)
 			return hk_err_set(e, errno, "--vip %s: %s", hk_addr_str(&v->pfx.addr, a),
 					  pe.msg);
 		if (v->label[0] && strncmp(v->label, dev, strlen(dev)) != 0)
@@ -735,6 +1047,17 @@ int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (cmds[i]->argv && resolve_cmd(cmd_opts[i], cmds[i], e) < 0)
 			return -1;
+	if (c->group_notify.argv && !c->sync_group[0])
+		return hk_err_set(e, EINVAL, "--group-notify needs --sync-group");
+	if (c->group_notify.argv && resolve_cmd("--group-notify", &c->group_notify, e) < 0)
+		return -1;
+	if (finish_tracking(c, e) < 0 || finish_strict(c, e) < 0 || finish_scripts(c, e) < 0)
+		return -1;
+	/* keepalived's default: accept mode unless strict.  The address
+	 * owner always accepts (RFC 5798 6.4.3). */
+	c->accept_mode = c->accept >= 0 ? c->accept == 1 : !c->strict;
+	if (c->priority == VRRP_PRIO_OWNER)
+		c->accept_mode = true;
 
 	if (!c->name[0])
 		snprintf(c->name, sizeof(c->name), "%s-%u", c->ifname, c->vrid);
@@ -750,6 +1073,16 @@ int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)
 	}
 	if (c->state_file && check_dir_of("--state-file", c->state_file, e) < 0)
 		return -1;
+	if (c->sync_group[0]) {
+		const char *dir = c->sync_dir ? c->sync_dir : VRRP_SYNC_DIR;
+		struct sockaddr_un sun;
+
+		/* DIR/GROUP/NAME.sock must fit a socket address. */
+		if (strlen(dir) + strlen(c->sync_group) + strlen(c->name) + 7 > sizeof(sun.sun_path))
+			return hk_err_set(e, ENAMETOOLONG,
+					  "--sync-dir '%.*s': '%s/%s/%s.sock' is longer than a socket path (%zu bytes)",
+					  Q(dir), "...", c->sync_group, c->name, sizeof(sun.sun_path) - 1);
+	}
 	return 0;
 }
 
@@ -801,6 +1134,42 @@ void vrrp_conf_print(FILE *f, const struct vrrp_conf *c)
 	if (c->notify_stop.text)
 		fprintf(f, "notify-stop %s\n", c->notify_stop.text);
 	fprintf(f, "hook-timeout %s\n", vrrp_fmt_secs(s, sizeof(s), c->hook_timeout_us));
+	for (size_t i = 0; i < c->nifs; i++) {
+		fprintf(f, "track-interface %s", c->ifs[i].name);
+		if (c->ifs[i].has_weight)
+			fprintf(f, ":%d", c->ifs[i].weight);
+		fprintf(f, "\n");
+	}
+	for (size_t i = 0; i < c->nfiles; i++) {
+		fprintf(f, "track-file %s", c->files[i].path);
+		if (c->files[i].has_weight)
+			fprintf(f, ":%d", c->files[i].weight);
+		fprintf(f, "\n");
+	}
+	for (size_t i = 0; i < c->nscripts; i++) {
+		const struct vrrp_track_script_conf *t = &c->scripts[i];
+
+		fprintf(f, "track-script %s\n", t->cmd.text);
+		fprintf(f, "track-interval %s\n", vrrp_fmt_secs(s, sizeof(s), t->interval_us));
+		fprintf(f, "track-timeout %s\n", vrrp_fmt_secs(s, sizeof(s), t->timeout_us));
+		fprintf(f, "track-weight %d\n", t->weight);
+		fprintf(f, "track-rise %u\ntrack-fall %u\n", t->rise, t->fall);
+	}
+	if (c->sync_group[0]) {
+		fprintf(f, "sync-group %s\n", c->sync_group);
+		fprintf(f, "sync-dir %s\n", c->sync_dir ? c->sync_dir : VRRP_SYNC_DIR);
+	}
+	if (c->group_notify.text)
+		fprintf(f, "group-notify %s\n", c->group_notify.text);
+	if (c->vmac)
+		fprintf(f, "vmac\n");
+	fprintf(f, "%s\n", c->accept_mode ? "accept" : "no-accept");
+	if (c->strict)
+		fprintf(f, "strict\n");
+	if (c->script_user)
+		fprintf(f, "script-user %s\n", c->script_user);
+	if (c->allow_root_scripts)
+		fprintf(f, "allow-root-scripts\n");
 	if (c->state_file)
 		fprintf(f, "state-file %s\n", c->state_file);
 	fprintf(f, "dump-file %s\n", c->dump_file);

@@ -19,6 +19,8 @@
 #define VRRP_MAX_VIPS 255
 #define VRRP_MAX_PEERS 64
 #define VRRP_NAME_MAX 64
+#define VRRP_MAX_TRACKS 32	/* of each kind */
+#define VRRP_STRICT_MAX_VIPS_V2 20
 
 /* A command split into words: a hook. */
 struct vrrp_cmd {
@@ -26,6 +28,30 @@ struct vrrp_cmd {
 	char **argv;		/* NULL-terminated; argv[0] as given */
 	int argc;
 	char *path;		/* argv[0] resolved to an absolute path */
+};
+
+/* --track-script and the options that follow it. */
+struct vrrp_track_script_conf {
+	struct vrrp_cmd cmd;
+	uint64_t interval_us;	/* between starts; default 1 s */
+	uint64_t timeout_us;	/* 0: the interval */
+	int weight;		/* 0: a failure means FAULT */
+	unsigned rise, fall;	/* default 1 */
+};
+
+/* --track-file PATH[:WEIGHT] */
+struct vrrp_track_file_conf {
+	char *path;
+	int weight;
+	bool has_weight;	/* without one, a non-zero value means FAULT */
+};
+
+/* --track-interface IF[:WEIGHT] */
+struct vrrp_track_if_conf {
+	char name[IFNAMSIZ];
+	unsigned ifindex;	/* resolved by vrrp_conf_finish() */
+	int weight;
+	bool has_weight;	/* without one, down means FAULT */
 };
 
 struct vrrp_vipconf {
@@ -66,11 +92,41 @@ struct vrrp_conf {
 	struct vrrp_vipconf *vips;
 	size_t nvips;
 
+	/* Tracking (arrays on the heap, NULL when empty: an instance that
+	 * tracks nothing pays nothing for them). */
+	struct vrrp_track_script_conf *scripts;
+	size_t nscripts;
+	struct vrrp_track_file_conf *files;
+	size_t nfiles;
+	struct vrrp_track_if_conf *ifs;
+	size_t nifs;
+
+	/* Sync group. */
+	char sync_group[VRRP_NAME_MAX + 1];	/* "" for none */
+	char *sync_dir;				/* NULL: VRRP_SYNC_DIR */
+	struct vrrp_cmd group_notify;
+
+	bool vmac;
+	int accept;			/* -1 not given, 0 --no-accept, 1 --accept */
+	bool strict;
+	char *script_user;		/* NULL: the default */
+	bool allow_root_scripts;
+
 	/* Derived by vrrp_conf_finish(). */
 	int family;			/* the first VIP's */
 	struct hk_addr *adv_addrs;	/* VIPs of that family: what adverts carry */
 	size_t nadv;
+	bool accept_mode;		/* accept packets for the VIPs */
+	bool have_scripts;		/* any hook or track script */
+	uint32_t script_uid, script_gid;	/* whom they run as */
+	char base_ifname[IFNAMSIZ];	/* --vmac: the parent interface */
+	unsigned base_ifindex;		/* (else the same as ifname) */
 };
+
+/* Where sync groups meet: one directory per group. */
+#define VRRP_SYNC_DIR "/run/hakit/sync"
+/* The user scripts run as by default, if it exists. */
+#define VRRP_SCRIPT_USER "hakit_script"
 
 /* The options, for getopt_long and the file parser. */
 struct vrrp_optdef {
@@ -107,6 +163,17 @@ int vrrp_conf_file(struct vrrp_conf *c, const char *path, struct hk_err *e);
  */
 int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e);
 
+/*
+ * Split "NAME[:WEIGHT]" (the weight an optionally signed integer in
+ * [-max, max] after the last colon) for --track-file/--track-interface.
+ * Returns 0 with *has_weight and *weight set and name cut at the colon,
+ * or -1 with e set (a weight out of range).
+ */
+int vrrp_split_weight(char *s, int max, int *weight, bool *has_weight, struct hk_err *e);
+
+/* The --vmac interface's name for c: "vrrp.VRID" (IPv6 "vrrp6.VRID"). */
+void vrrp_vmac_name(const struct vrrp_conf *c, char name[IFNAMSIZ]);
+
 /* Write the instance as a --config file (what -n prints). */
 void vrrp_conf_print(FILE *f, const struct vrrp_conf *c);
 
@@ -130,6 +197,10 @@ struct vrrp_ifaddr {
  * loopback and vip itself left out.  Returns its index, or -1.
  */
 int vrrp_pick_iface(const struct vrrp_ifaddr *list, size_t n, const struct hk_addr *vip);
+
+/* An instance or group name: 1-64 letters, digits and _.:@+-, not
+ * starting with '.' or '-' (it names files and sockets). */
+bool vrrp_valid_name(const char *s);
 
 /* Seconds as text without trailing zeros: 100000 -> "0.1". */
 const char *vrrp_fmt_secs(char *buf, size_t len, uint64_t us);

@@ -1,18 +1,16 @@
 #include "daemon.h"
+#include "accept.h"
 #include "clock.h"
 #include "exitcode.h"
 #include "garp.h"
-#include "hook.h"
-#include "json.h"
-#include "log.h"
 #include "netif.h"
-#include "sock.h"
-#include "state.h"
-#include "vip.h"
+#include "priv.h"
+#include "run.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/capability.h>
 #include <linux/if_addr.h>
 #include <malloc.h>
 #include <signal.h>
@@ -21,40 +19,21 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 /* Packets read per wake-up before timers get a look in. */
 #define RX_BATCH 64
 
-struct vrrpd {
-	struct vrrp_conf *c;
-	struct vrrp_sm sm;
-	struct vrrp_hooks hooks;
-	struct vrrp_expect exp;
-	struct hk_nl *nl;
-	struct vrrp_mon *mon;
-	int fd, tfd, sfd, gfd, ep;
-	uint64_t armed;			/* the timerfd's deadline, 0 if disarmed */
-	struct hk_addr src;		/* where our adverts come from */
-	bool have_src, carrier, link_up;
-	bool stopping;
-	bool trim;			/* the heap grew: give back what is free */
-	uint16_t ip_id;
-	uint64_t started;
-	uint64_t sent, send_errors, rcvd, prio0_sent, prio0_rcvd, garps;
-	uint64_t drops[VRRP_DROP_MAX];
-	struct hk_ratelimit rl[VRRP_DROP_MAX];
-	struct hk_ratelimit send_rl, garp_rl;
-	uint8_t buf[2048];
-};
-
 /* ---- addresses and links ---- */
 
-static void refresh_src(struct vrrpd *d)
+void vrrp_refresh_src(struct vrrpd *d)
 {
 	struct vrrp_conf *c = d->c;
 
+	/* With --vmac the source is still the interface's own address
+	 * (the VMAC has none, or for IPv6 the same link-local one). */
 	if (c->unicast_src.family) {
 		d->src = c->unicast_src;
 		d->have_src = true;
@@ -66,42 +45,64 @@ static void refresh_src(struct vrrpd *d)
 		d->sm.self = d->src;
 }
 
-static bool link_usable(struct vrrpd *d)
+bool vrrp_link_usable(struct vrrpd *d)
 {
-	d->carrier = hk_if_is_running(d->c->ifindex) == 1;
+	d->carrier = hk_if_is_running(d->ifindex) == 1;
 	return d->carrier && d->have_src;
 }
 
-static void vips_add(struct vrrpd *d)
+static bool vip_same(const struct vrrp_vipconf *a, const struct vrrp_vipconf *b)
+{
+	return hk_addr_eq(&a->pfx.addr, &b->pfx.addr) && a->pfx.plen == b->pfx.plen &&
+	       a->ifindex == b->ifindex && !strcmp(a->label, b->label);
+}
+
+/* Is v one of c's VIPs, as it is? */
+static bool vip_in(const struct vrrp_vipconf *v, const struct vrrp_conf *c)
+{
+	for (size_t i = 0; c && i < c->nvips; i++)
+		if (vip_same(v, &c->vips[i]))
+			return true;
+	return false;
+}
+
+void vrrp_vips_add(struct vrrpd *d, const struct vrrp_conf *c, bool only_new,
+		   const struct vrrp_conf *old)
 {
 	char a[HK_ADDRSTRLEN];
 
-	for (size_t i = 0; i < d->c->nvips; i++) {
-		const struct vrrp_vipconf *vc = &d->c->vips[i];
+	for (size_t i = 0; i < c->nvips; i++) {
+		const struct vrrp_vipconf *vc = &c->vips[i];
 		struct hk_vip v = { .pfx = vc->pfx, .ifindex = vc->ifindex };
 		int r;
 
+		if (only_new && vip_in(vc, old))
+			continue;
 		memcpy(v.label, vc->label, sizeof(v.label));
 		if (vc->pfx.addr.family == AF_INET6)
 			v.flags = IFA_F_NODAD;
 		r = hk_vip_add(d->nl, &v);
 		if (r < 0 && r != -EEXIST)
-			hk_log(LOG_ERR, "%s: cannot add %s/%u: %s", d->c->name,
+			hk_log(LOG_ERR, "%s: cannot add %s/%u: %s", c->name,
 			       hk_addr_str(&vc->pfx.addr, a), vc->pfx.plen, hk_nl_error(d->nl));
 	}
 }
 
-static void vips_del(struct vrrpd *d, bool quiet)
+void vrrp_vips_del(struct vrrpd *d, const struct vrrp_conf *c, bool quiet,
+		   const struct vrrp_conf *keep)
 {
 	char a[HK_ADDRSTRLEN];
 
-	for (size_t i = 0; i < d->c->nvips; i++) {
-		const struct vrrp_vipconf *vc = &d->c->vips[i];
+	for (size_t i = 0; i < c->nvips; i++) {
+		const struct vrrp_vipconf *vc = &c->vips[i];
 		struct hk_vip v = { .pfx = vc->pfx, .ifindex = vc->ifindex };
-		int r = hk_vip_del(d->nl, &v);
+		int r;
 
+		if (vip_in(vc, keep))
+			continue;
+		r = hk_vip_del(d->nl, &v);
 		if (r < 0 && r != -EADDRNOTAVAIL && !quiet)
-			hk_log(LOG_ERR, "%s: cannot remove %s/%u: %s", d->c->name,
+			hk_log(LOG_ERR, "%s: cannot remove %s/%u: %s", c->name,
 			       hk_addr_str(&vc->pfx.addr, a), vc->pfx.plen, hk_nl_error(d->nl));
 	}
 }
@@ -145,8 +146,9 @@ static bool ipv6_forwarding(unsigned ifindex)
 	return v == '1';
 }
 
-/* Gratuitous ARP / unsolicited NA for every address, count times. */
-static void announce(struct vrrpd *d, unsigned count)
+/* Gratuitous ARP / unsolicited NA for every address (but those of
+ * skip), count times. */
+void vrrp_announce(struct vrrpd *d, unsigned count, const struct vrrp_conf *skip)
 {
 	uint8_t frame[HK_UNA_LEN], mac[6];
 	char a[HK_ADDRSTRLEN];
@@ -155,6 +157,8 @@ static void announce(struct vrrpd *d, unsigned count)
 		const struct vrrp_vipconf *vc = &d->c->vips[i];
 		size_t len;
 
+		if (vip_in(vc, skip))
+			continue;
 		if (hk_if_hwaddr(vc->ifindex, mac) < 0)
 			goto fail;
 		if (vc->pfx.addr.family == AF_INET) {
@@ -193,7 +197,9 @@ static void send_advert(struct vrrpd *d, uint8_t prio)
 	size_t ndst = c->npeers ? c->npeers : 1;
 	uint8_t pkt[VRRP_PKT_MAX];
 
-	if (!d->have_src)
+	/* Without a link (a FAULT for that reason) there is nobody to
+	 * tell, and the attempt would only fill the log. */
+	if (!d->have_src || !d->carrier)
 		return;
 	memcpy(p.auth, c->auth, sizeof(p.auth));
 	for (size_t i = 0; i < ndst; i++) {
@@ -203,7 +209,7 @@ static void send_advert(struct vrrpd *d, uint8_t prio)
 		/* 0 would have the kernel choose the identification. */
 		p.ip_id = ++d->ip_id ? d->ip_id : ++d->ip_id;
 		len = vrrp_build(pkt, sizeof(pkt), &p);
-		if (len && vrrp_sock_send(d->fd, c->family, c->ifindex, pkt, len, &d->src,
+		if (len && vrrp_sock_send(d->fd, c->family, d->ifindex, pkt, len, &d->src,
 					  &p.dst) == 0) {
 			d->sent++;
 			if (prio == 0)
@@ -220,183 +226,25 @@ static void send_advert(struct vrrpd *d, uint8_t prio)
 		explicit_bzero(pkt, sizeof(pkt));
 }
 
-/* ---- files ---- */
-
-/* Write len bytes to path through a temporary file and rename(2), so
- * that a reader sees the old or the new content, never a mix. */
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-	char *tmp;
-	int fd, saved;
-
-	/* On the heap: a PATH_MAX buffer on the stack would stay resident
-	 * in each of fifty processes. */
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		saved = errno;
-		free(tmp);
-		errno = saved;
-		return -1;
-	}
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		off += (size_t)n;
-	}
-	/* No fsync: these files live in /run, and the point is that
-	 * readers never see half a file, not crash durability. */
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	if (rename(tmp, path) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	errno = saved;
-	return -1;
-}
-
-static void write_state_file(struct vrrpd *d)
-{
-	char line[160];
-	int n;
-
-	if (!d->c->state_file)
-		return;
-	n = snprintf(line, sizeof(line), "%s %s %u\n", d->c->name,
-		     vrrp_state_name(d->sm.state), d->c->priority);
-	if (write_atomic(d->c->state_file, line, (size_t)n) < 0)
-		hk_warn("%s: cannot write --state-file '%s': %s", d->c->name, d->c->state_file,
-			strerror(errno));
-}
-
-static void json_secs(FILE *f, const char *key, uint64_t us, bool comma)
-{
-	fprintf(f, "\"%s\":%" PRIu64 ".%06" PRIu64 "%s", key, us / 1000000, us % 1000000,
-		comma ? "," : "");
-}
-
-static void json_addr(FILE *f, const struct hk_addr *a)
-{
-	char s[HK_ADDRSTRLEN];
-
-	hk_json_str(f, hk_addr_str(a, s));
-}
-
-static void dump_json(struct vrrpd *d, FILE *f, uint64_t now)
-{
-	struct vrrp_conf *c = d->c;
-	struct vrrp_sm *sm = &d->sm;
-	char s[HK_ADDRSTRLEN];
-
-	fprintf(f, "{\"name\":");
-	hk_json_str(f, c->name);
-	fprintf(f, ",\"pid\":%d,\"interface\":", (int)getpid());
-	hk_json_str(f, c->ifname);
-	fprintf(f, ",\"vrid\":%u,\"version\":%u,\"family\":\"%s\",", c->vrid, c->version,
-		c->family == AF_INET ? "inet" : "inet6");
-	fprintf(f, "\"state\":\"%s\",\"reason\":", vrrp_state_name(sm->state));
-	hk_json_str(f, sm->reason);
-	fprintf(f, ",");
-	json_secs(f, "in_state", now - sm->since, true);
-	fprintf(f, "\"priority\":%u,\"preempt\":%s,", c->priority, c->preempt ? "true" : "false");
-	json_secs(f, "preempt_delay", c->preempt_delay_us, true);
-	json_secs(f, "advert_int", c->adver_int_us, true);
-	json_secs(f, "master_advert_int", sm->master_adver_int_us, true);
-	json_secs(f, "skew_time", vrrp_sm_skew_us(sm), true);
-	json_secs(f, "master_down_interval", vrrp_sm_down_interval_us(sm), true);
-	fprintf(f, "\"source\":");
-	if (d->have_src)
-		json_addr(f, &d->src);
-	else
-		fprintf(f, "null");
-	fprintf(f, ",\"mode\":\"%s\",\"master\":", c->npeers ? "unicast" : "multicast");
-	if (sm->master_known) {
-		fprintf(f, "{\"address\":");
-		json_addr(f, &sm->master_addr);
-		fprintf(f, ",\"priority\":%u,", sm->master_prio);
-		json_secs(f, "seen_ago", now - sm->master_seen_at, false);
-		fprintf(f, "}");
-	} else {
-		fprintf(f, "null");
-	}
-	fprintf(f, ",\"vips\":[");
-	for (size_t i = 0; i < c->nvips; i++) {
-		char v[HK_ADDRSTRLEN + 8];
-
-		snprintf(v, sizeof(v), "%s/%u", hk_addr_str(&c->vips[i].pfx.addr, s),
-			 c->vips[i].pfx.plen);
-		fprintf(f, "%s", i ? "," : "");
-		hk_json_str(f, v);
-	}
-	fprintf(f, "],\"timers\":{");
-	uint64_t next = vrrp_sm_next(sm);
-
-	if (sm->state == VRRP_STATE_BACKUP && next)
-		json_secs(f, "master_down_in", next > now ? next - now : 0, false);
-	else if (sm->state == VRRP_STATE_MASTER && sm->adver_at)
-		json_secs(f, "next_advert_in", sm->adver_at > now ? sm->adver_at - now : 0, false);
-	fprintf(f, "},\"counters\":{\"adverts_sent\":%" PRIu64 ",\"send_errors\":%" PRIu64
-		",\"adverts_received\":%" PRIu64 ",\"priority_zero_sent\":%" PRIu64
-		",\"priority_zero_received\":%" PRIu64 ",\"became_master\":%" PRIu64
-		",\"released_master\":%" PRIu64 ",\"announcements_sent\":%" PRIu64
-		",\"hooks_run\":%" PRIu64 ",\"hooks_failed\":%" PRIu64
-		",\"hooks_timed_out\":%" PRIu64 ",\"hooks_dropped\":%" PRIu64 "},\"dropped\":{",
-		d->sent, d->send_errors, d->rcvd, d->prio0_sent, d->prio0_rcvd, sm->became_master,
-		sm->released_master, d->garps, d->hooks.run, d->hooks.failed, d->hooks.timed_out,
-		d->hooks.dropped);
-	uint64_t total = 0;
-
-	for (int r = 1; r < VRRP_DROP_MAX; r++) {
-		fprintf(f, "\"%s\":%" PRIu64 ",", vrrp_drop_name((enum vrrp_drop)r), d->drops[r]);
-		total += d->drops[r];
-	}
-	fprintf(f, "\"total\":%" PRIu64 "}}\n", total);
-}
-
-static void write_dump(struct vrrpd *d)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	const char *path = d->c->dump_file;
-
-	if (!f) {
-		hk_warn("%s: cannot build the dump: %s", d->c->name, strerror(errno));
-		return;
-	}
-	dump_json(d, f, hk_now_us());
-	if (fclose(f) != 0) {
-		free(buf);
-		return;
-	}
-	/* The default directory belongs to hakit: make it if need be. */
-	if (strncmp(path, "/run/hakit/", 11) == 0 && mkdir("/run/hakit", 0755) < 0 &&
-	    errno != EEXIST)
-		hk_warn("%s: cannot create /run/hakit: %s", d->c->name, strerror(errno));
-	if (write_atomic(path, buf, len) < 0)
-		hk_warn("%s: cannot write the dump to '%s': %s", d->c->name, path, strerror(errno));
-	else
-		hk_info("%s: state dumped to %s", d->c->name, path);
-	free(buf);
-}
-
 /* ---- hooks ---- */
+
+/* hook with its own words, then the four keepalived passes. */
+static void queue_notify(struct vrrpd *d, const struct vrrp_cmd *hook, const char *type,
+			 const char *name, const char *state, unsigned prio, uint64_t now)
+{
+	char p[4], *argv[hook->argc + 5];
+	int n = 0;
+
+	snprintf(p, sizeof(p), "%u", prio);
+	for (int i = 0; i < hook->argc; i++)
+		argv[n++] = hook->argv[i];
+	argv[n++] = (char *)type;
+	argv[n++] = (char *)name;
+	argv[n++] = (char *)state;
+	argv[n++] = p;
+	argv[n] = NULL;
+	vrrp_hooks_queue(&d->hooks, now, hook->path, argv);
+}
 
 static void run_hooks(struct vrrpd *d, enum vrrp_state st, uint64_t now)
 {
@@ -407,29 +255,83 @@ static void run_hooks(struct vrrpd *d, enum vrrp_state st, uint64_t now)
 					  : st == VRRP_STATE_STOP ? &c->notify_stop
 								  : NULL;
 
-	/* keepalived's order: the state's own script, then "notify". */
+	/* keepalived's order: the state's own script, then "notify",
+	 * which is told the effective priority. */
 	if (specific && specific->argv)
 		vrrp_hooks_queue(&d->hooks, now, specific->path, specific->argv);
-	if (c->notify.argv) {
-		char prio[4], *argv[c->notify.argc + 5];
-		int n = 0;
+	if (c->notify.argv)
+		queue_notify(d, &c->notify, "INSTANCE", c->name, vrrp_state_name(st), d->sm.prio,
+			     now);
+}
 
-		snprintf(prio, sizeof(prio), "%u", c->priority);
-		for (int i = 0; i < c->notify.argc; i++)
-			argv[n++] = c->notify.argv[i];
-		argv[n++] = "INSTANCE";
-		argv[n++] = c->name;
-		argv[n++] = (char *)vrrp_state_name(st);
-		argv[n++] = prio;
-		argv[n] = NULL;
-		vrrp_hooks_queue(&d->hooks, now, c->notify.path, argv);
+/* ---- the sync group ---- */
+
+/* What we are, as the group sees members. */
+static void member(const struct vrrpd *d, struct vrrp_member *m)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", d->c->name);
+	m->state = d->sm.state;
+	m->want_master = d->sm.want_master;
+	m->fault = d->own_fault;
+	m->prio = d->sm.prio;
+	m->hooked = d->hooked;
+}
+
+/* Tell the group what changed about us, if anything did. */
+static void publish(struct vrrpd *d)
+{
+	struct vrrp_member m;
+
+	if (!d->sync)
+		return;
+	member(d, &m);
+	if (!memcmp(&m, &d->me, sizeof(m)))
+		return;
+	d->me = m;
+	vrrp_sync_publish(d->sync, &m);
+}
+
+/*
+ * The group hook, from the member that leads the group (the smallest
+ * name present), when the group's state settles on a new value:
+ * HOOK GROUP NAME STATE 0, as keepalived calls a sync group's notify.
+ */
+static void group_hook(struct vrrpd *d, uint64_t now)
+{
+	enum vrrp_state g = d->gv.gstate;
+
+	if (!d->sync || !d->gv.settled || g == VRRP_STATE_INIT)
+		return;
+	if (g != d->hooked && d->gv.leader) {
+		hk_info("%s: sync group %s is %s", d->c->name, d->c->sync_group,
+			vrrp_state_name(g));
+		if (d->c->group_notify.argv)
+			queue_notify(d, &d->c->group_notify, "GROUP", d->c->sync_group,
+				     vrrp_state_name(g), 0, now);
 	}
+	/* The others take it that the leader did. */
+	d->hooked = g;
+}
+
+static void refresh_view(struct vrrpd *d, uint64_t now)
+{
+	struct vrrp_member m;
+
+	if (!d->sync)
+		return;
+	member(d, &m);
+	vrrp_sync_view(d->sync, &m, &d->gv);
+	d->sm.group_ok = d->gv.can_master;
+	group_hook(d, now);
 }
 
 /* ---- the state machine's actions ---- */
 
-static void carry_out(struct vrrpd *d, const struct vrrp_out *out, uint64_t now)
+void vrrp_carry_out(struct vrrpd *d, const struct vrrp_out *out, uint64_t now)
 {
+	bool tell = false;
+
 	/* Adverts allocate nothing; everything else (netlink, getifaddrs,
 	 * hooks) may leave freed heap behind. */
 	for (int i = 0; i < out->n; i++)
@@ -438,31 +340,99 @@ static void carry_out(struct vrrpd *d, const struct vrrp_out *out, uint64_t now)
 	for (int i = 0; i < out->n; i++) {
 		switch (out->act[i]) {
 		case VRRP_ACT_VIPS_ADD:
-			vips_add(d);
+			vrrp_vips_add(d, d->c, false, NULL);
 			break;
 		case VRRP_ACT_VIPS_DEL:
-			vips_del(d, false);
+			vrrp_vips_del(d, d->c, false, NULL);
 			break;
 		case VRRP_ACT_ADVERT:
-			send_advert(d, d->c->priority);
+			send_advert(d, d->sm.prio);
 			break;
 		case VRRP_ACT_ADVERT_STOP:
 			send_advert(d, VRRP_PRIO_STOP);
 			break;
 		case VRRP_ACT_GARP:
-			announce(d, d->c->garp_repeat);
+			vrrp_announce(d, d->c->garp_repeat, NULL);
 			break;
 		case VRRP_ACT_GARP_REFRESH:
-			announce(d, 1);
+			vrrp_announce(d, 1, NULL);
 			break;
 		case VRRP_ACT_NOTIFY:
 			hk_info("%s: %s -> %s: %s", d->c->name, vrrp_state_name(out->from),
 				vrrp_state_name(out->to), d->sm.reason);
-			write_state_file(d);
+			vrrp_write_state_file(d);
 			run_hooks(d, out->to, now);
+			tell = true;
+			break;
+		case VRRP_ACT_SYNC:
+			tell = true;
 			break;
 		}
 	}
+	if (tell && d->sync) {
+		publish(d);
+		refresh_view(d, now);
+		publish(d);	/* the hooked state may have moved */
+	}
+}
+
+/* ---- what the state depends on ---- */
+
+void vrrp_reassess(struct vrrpd *d, uint64_t now)
+{
+	struct vrrp_conf *c = d->c;
+	struct vrrp_track_verdict tv;
+	struct vrrp_out out;
+	bool fault;
+	const char *why;
+	uint8_t prio;
+
+	vrrp_track_eval(c, d->obs, &tv);
+	d->track_delta = tv.delta;
+	d->track_init = tv.init;
+	d->link_up = vrrp_link_usable(d);
+	d->own_fault = !d->link_up || tv.fault;
+	if (!d->link_up)
+		snprintf(d->fault_why, sizeof(d->fault_why), "%s is %s", d->ifname,
+			 !d->carrier ? "down (no carrier)" : "without an address to send from");
+	else if (tv.fault || tv.init)
+		snprintf(d->fault_why, sizeof(d->fault_why), "%s", tv.why);
+	else
+		d->fault_why[0] = '\0';
+
+	prio = vrrp_effective_priority(c->priority, tv.delta);
+	if (prio != d->sm.prio) {
+		hk_info("%s: priority %u -> %u (%u%+d from tracking)", c->name, d->sm.prio, prio,
+			c->priority, (int)tv.delta);
+		vrrp_sm_set_priority(&d->sm, now, prio, &out);
+		vrrp_carry_out(d, &out, now);
+		vrrp_write_state_file(d);
+	}
+	refresh_view(d, now);
+	fault = d->own_fault || (d->sync && d->gv.fault);
+	why = d->own_fault ? d->fault_why : d->gv.why;
+	if (d->sm.state == VRRP_STATE_INIT) {
+		/* keepalived holds an instance in INIT until the scripts
+		 * it tracks without a weight have said something. */
+		if (tv.init && !fault)
+			return;
+		vrrp_sm_start(&d->sm, now, !fault, fault && d->link_up ? why : NULL, &out);
+		vrrp_carry_out(d, &out, now);
+	} else if (!d->stopping) {
+		if (fault && d->sm.state != VRRP_STATE_FAULT) {
+			hk_warn("%s: %s", c->name, why);
+			d->fault_kind = !d->link_up ? FAULT_LINK : d->own_fault ? FAULT_TRACK
+											: FAULT_GROUP;
+		}
+		vrrp_sm_set_fault(&d->sm, now, fault,
+				  fault ? why
+				  : d->fault_kind == FAULT_LINK ? "interface back up"
+				  : d->fault_kind == FAULT_TRACK ? "tracking: nothing is down any more"
+								 : "sync group: no member is down any more",
+				  &out);
+		vrrp_carry_out(d, &out, now);
+	}
+	publish(d);
 }
 
 /* ---- events ---- */
@@ -557,34 +527,82 @@ static void on_packets(struct vrrpd *d, uint64_t now)
 		if (adv.priority == 0)
 			d->prio0_rcvd++;
 		vrrp_sm_recv(&d->sm, arrival(&meta, now, offset), &adv, &out);
-		carry_out(d, &out, now);
+		vrrp_carry_out(d, &out, now);
 	}
 }
 
 static void on_link_change(struct vrrpd *d, int what, uint64_t now)
 {
-	struct vrrp_out out;
-	bool up;
+	bool was = d->link_up, tracked = false;
 
 	d->trim = true;
 	if (what & VRRP_MON_ADDR)
-		refresh_src(d);
-	up = link_usable(d);
-	if (up == d->link_up)
-		return;
-	d->link_up = up;
-	if (!up)
-		hk_warn("%s: %s is %s", d->c->name, d->c->ifname,
-			!d->carrier ? "down (no carrier)" : "without an address to send from");
-	vrrp_sm_link(&d->sm, now, up, &out);
-	carry_out(d, &out, now);
+		vrrp_refresh_src(d);
+	if (what & (VRRP_MON_LINK | VRRP_MON_OTHER))
+		tracked = vrrp_watch_links(d);
+	if (vrrp_link_usable(d) != was || tracked || (what & VRRP_MON_ADDR))
+		vrrp_reassess(d, now);
+}
+
+static void on_sync(struct vrrpd *d, uint64_t now)
+{
+	struct vrrp_sync_event ev;
+	struct vrrp_out out;
+	char why[160];
+	bool any = false;
+
+	while (vrrp_sync_next(d->sync, &ev) > 0) {
+		any = true;
+		if (ev.what[0])
+			hk_info("%s: sync group %s: %s", d->c->name, d->c->sync_group, ev.what);
+		if (d->stopping)
+			continue;
+		if (ev.type == VRRP_SYNC_PEER_MASTER || ev.type == VRRP_SYNC_PEER_BACKUP) {
+			/* Before following, the view must say who is where. */
+			vrrp_reassess(d, now);
+			snprintf(why, sizeof(why), "sync group %s: %s %s", d->c->sync_group, ev.name,
+				 ev.type == VRRP_SYNC_PEER_MASTER ? "became master" : "left MASTER");
+			if (ev.type == VRRP_SYNC_PEER_MASTER)
+				vrrp_sm_group_master(&d->sm, now, why, &out);
+			else
+				vrrp_sm_group_backup(&d->sm, now, why, &out);
+			vrrp_carry_out(d, &out, now);
+		}
+	}
+	if (any && !d->stopping)
+		vrrp_reassess(d, now);
+}
+
+static void on_spawn(struct vrrpd *d, uint64_t now)
+{
+	uint32_t id;
+	int st, r;
+
+	while ((r = vrrp_spawn_read(d->spawn, &id, &st)) > 0) {
+		if ((id & VRRP_JOB_KIND) == VRRP_JOB_HOOK)
+			vrrp_hooks_ended(&d->hooks, now, id, st);
+		else
+			vrrp_watch_job_ended(d, id, st, now);
+	}
+	if (r < 0 && !d->fatal) {
+		/* Without it no hook or script can run: stop, so that a
+		 * supervisor starts us again whole. */
+		hk_log(LOG_ERR, "%s: the script launcher is gone; stopping", d->c->name);
+		d->fatal = true;
+		epoll_ctl(d->ep, EPOLL_CTL_DEL, vrrp_spawn_fd(d->spawn), NULL);
+		vrrp_hooks_abort(&d->hooks);
+	}
 }
 
 static void rearm(struct vrrpd *d, bool fired)
 {
-	uint64_t a = d->stopping ? 0 : vrrp_sm_next(&d->sm), b = vrrp_hooks_next(&d->hooks);
-	uint64_t next = !a ? b : !b ? a : a < b ? a : b;
+	uint64_t t[] = { d->stopping ? 0 : vrrp_sm_next(&d->sm), vrrp_hooks_next(&d->hooks),
+			 d->stopping ? 0 : vrrp_watch_next(d) };
+	uint64_t next = 0;
 
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i] && (!next || t[i] < next))
+			next = t[i];
 	/* Set the timer whenever the deadline moves, even later: one
 	 * system call per advert costs less than the wake-ups a lazily set
 	 * timer would cause.  After it fired it must be set (or cleared)
@@ -598,23 +616,76 @@ static void rearm(struct vrrpd *d, bool fired)
 
 /* ---- set-up and the loop ---- */
 
-enum { EV_SIGNAL, EV_TIMER, EV_PACKET, EV_LINK };
-
-static int watch(struct vrrpd *d, int fd, int what)
+int vrrp_watch(struct vrrpd *d, int fd, uint32_t tag)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)what };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
 
 	return epoll_ctl(d->ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-/* The sockets, before daemon(3), so that a failure shows on the
- * terminal. */
+void vrrp_set_expect(struct vrrpd *d)
+{
+	struct vrrp_conf *c = d->c;
+
+	d->exp = (struct vrrp_expect){
+		.family = c->family, .version = c->version, .vrid = c->vrid,
+		.v2_interval = (uint8_t)(c->adver_int_us / 1000000),
+		.auth_type = c->have_auth ? 1 : 0, .check_ttl = c->npeers == 0,
+		.v3_cksum_as_v2 = c->v3_cksum_as_v2, .vips = c->adv_addrs, .nvips = c->nadv,
+	};
+	memcpy(d->exp.auth, c->auth, sizeof(d->exp.auth));
+}
+
+/* The VMAC, before anything that names the interface VRRP speaks on. */
+static int setup_vmac(struct vrrpd *d)
+{
+	struct vrrp_conf *c = d->c;
+	struct hk_addr ll = { 0 };
+	struct hk_err e;
+	char name[IFNAMSIZ];
+
+	vrrp_vmac_name(c, name);
+	if (c->family == AF_INET6) {
+		if (c->unicast_src.family)
+			ll = c->unicast_src;
+		else if (hk_if_primary_addr(c->ifindex, AF_INET6, NULL, 0, &ll) < 0) {
+			hk_log(LOG_ERR, "%s: --vmac: %s has no link-local address to give %s",
+			       c->name, c->ifname, name);
+			return -1;
+		}
+	}
+	if (vrrp_vmac_up(&d->vmac, d->nl, name, c->ifindex, c->family, c->vrid, &ll, &e) < 0) {
+		hk_log(LOG_ERR, "%s: %s", c->name, e.msg);
+		return -1;
+	}
+	d->ifindex = d->vmac.ifindex;
+	snprintf(d->ifname, sizeof(d->ifname), "%s", d->vmac.name);
+	for (size_t i = 0; i < c->nvips; i++)
+		if (!c->vips[i].dev[0])
+			c->vips[i].ifindex = d->ifindex;
+	return 0;
+}
+
+/* Give the VIPs without a "dev" the VMAC's index again (a reload). */
+void vrrp_fix_vmac_vips(struct vrrpd *d, struct vrrp_conf *c)
+{
+	if (!d->vmac.ifindex)
+		return;
+	for (size_t i = 0; i < c->nvips; i++)
+		if (!c->vips[i].dev[0])
+			c->vips[i].ifindex = d->vmac.ifindex;
+}
+
+/* The sockets and what changes the system, before daemon(3), so that a
+ * failure shows on the terminal. */
 static int setup(struct vrrpd *d)
 {
 	struct vrrp_conf *c = d->c;
 	struct hk_err e;
 
-	d->fd = d->tfd = d->sfd = d->gfd = d->ep = -1;
+	d->fd = d->tfd = d->sfd = d->gfd = d->ep = d->ino = -1;
+	d->ifindex = c->ifindex;
+	snprintf(d->ifname, sizeof(d->ifname), "%s", c->ifname);
 	d->nl = hk_nl_open();
 	if (!d->nl) {
 		hk_log(LOG_ERR, "cannot open a routing netlink socket: %s", strerror(errno));
@@ -625,15 +696,66 @@ static int setup(struct vrrpd *d)
 		hk_log(LOG_ERR, "cannot open a netlink monitor: %s", strerror(errno));
 		return -1;
 	}
-	d->fd = vrrp_sock_open(c->family, c->ifindex, c->ifname, c->vrid,
+	if (c->vmac && setup_vmac(d) < 0)
+		return -1;
+	d->fd = vrrp_sock_open(c->family, d->ifindex, d->ifname, c->vrid,
 			       c->npeers ? NULL : &c->mcast_group, &e);
 	if (d->fd < 0) {
-		hk_log(LOG_ERR, "%s: %s", c->ifname, e.msg);
+		hk_log(LOG_ERR, "%s: %s", d->ifname, e.msg);
 		return -1;
 	}
 	d->gfd = hk_garp_open();
 	if (d->gfd < 0) {
 		hk_log(LOG_ERR, "cannot open a packet socket: %s", strerror(errno));
+		return -1;
+	}
+	if (!c->accept_mode) {
+		char *script = vrrp_accept_script(c);
+
+		if (!script || vrrp_accept_nft(script, 1, &e) < 0) {
+			hk_log(LOG_ERR, "%s: --no-accept: %s", c->name,
+			       script ? e.msg : "out of memory");
+			free(script);
+			return -1;
+		}
+		free(script);
+		d->accept_table = true;
+	}
+	if (vrrp_watch_setup(d, &e) < 0) {
+		hk_log(LOG_ERR, "%s: %s", c->name, e.msg);
+		return -1;
+	}
+	if (c->sync_group[0]) {
+		d->sync = vrrp_sync_open(c->sync_dir ? c->sync_dir : VRRP_SYNC_DIR, c->sync_group,
+					 c->name, &e);
+		if (!d->sync) {
+			hk_log(LOG_ERR, "%s: %s", c->name, e.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * After daemon(3), before the loop: the launcher for scripts, forked
+ * while we still may switch users, then the privileges we drop for
+ * good.
+ */
+static int setup_privileges(struct vrrpd *d)
+{
+	const int keep[] = { CAP_NET_RAW, CAP_NET_ADMIN };
+	struct vrrp_conf *c = d->c;
+	struct hk_err e;
+
+	if (c->have_scripts) {
+		d->spawn = vrrp_spawn_start(c->script_uid, c->script_gid, c->script_uid == 0, &e);
+		if (!d->spawn) {
+			hk_log(LOG_ERR, "%s: %s", c->name, e.msg);
+			return -1;
+		}
+	}
+	if (vrrp_caps_keep(keep, 2, &e) < 0) {
+		hk_log(LOG_ERR, "%s: %s", c->name, e.msg);
 		return -1;
 	}
 	return 0;
@@ -662,17 +784,42 @@ static int setup_loop(struct vrrpd *d)
 	/* epoll rather than poll: a wake-up then costs no walk over the
 	 * descriptors, which counts at a hundred adverts a second. */
 	d->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (d->ep < 0 || watch(d, d->sfd, EV_SIGNAL) < 0 || watch(d, d->tfd, EV_TIMER) < 0 ||
-	    watch(d, d->fd, EV_PACKET) < 0 || watch(d, vrrp_mon_fd(d->mon), EV_LINK) < 0) {
+	if (d->ep < 0 || vrrp_watch(d, d->sfd, EV_TAG(EV_SIGNAL, 0)) < 0 ||
+	    vrrp_watch(d, d->tfd, EV_TAG(EV_TIMER, 0)) < 0 ||
+	    vrrp_watch(d, d->fd, EV_TAG(EV_PACKET, 0)) < 0 ||
+	    vrrp_watch(d, vrrp_mon_fd(d->mon), EV_TAG(EV_LINK, 0)) < 0 ||
+	    (d->spawn && vrrp_watch(d, vrrp_spawn_fd(d->spawn), EV_TAG(EV_SPAWN, 0)) < 0) ||
+	    (d->ino >= 0 && vrrp_watch(d, d->ino, EV_TAG(EV_INOTIFY, 0)) < 0) ||
+	    (d->sync && vrrp_watch(d, vrrp_sync_fd(d->sync), EV_TAG(EV_SYNC, 0)) < 0)) {
 		hk_log(LOG_ERR, "cannot set up epoll: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-static void teardown(struct vrrpd *d)
+static void teardown(struct vrrpd *d, bool clean)
 {
+	struct hk_err e;
+
 	vrrp_hooks_abort(&d->hooks);
+	vrrp_watch_close(d);
+	/* A clean stop leaves the group; anything else is missed. */
+	vrrp_sync_close(d->sync, clean);
+	d->sync = NULL;
+	vrrp_spawn_stop(d->spawn);
+	d->spawn = NULL;
+	if (d->accept_table) {
+		char table[64], *script = NULL;
+
+		vrrp_accept_table(d->c, table, sizeof(table));
+		if (asprintf(&script, "table inet %s\ndelete table inet %s\n", table, table) < 0 ||
+		    vrrp_accept_nft(script, 1, &e) < 0)
+			hk_warn("%s: cannot remove the nftables table %s: %s", d->c->name, table,
+				script ? e.msg : "out of memory");
+		free(script);
+	}
+	if (d->nft_pid > 0)
+		waitpid(d->nft_pid, NULL, 0);
 	if (d->fd >= 0)
 		close(d->fd);
 	if (d->gfd >= 0)
@@ -683,8 +830,27 @@ static void teardown(struct vrrpd *d)
 		close(d->sfd);
 	if (d->ep >= 0)
 		close(d->ep);
+	vrrp_vmac_down(&d->vmac);
 	vrrp_mon_close(d->mon);
 	hk_nl_close(d->nl);
+}
+
+/* Children of ours that are not the launcher's jobs: nft runs. */
+static void reap(struct vrrpd *d)
+{
+	int st;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (d->spawn && pid == vrrp_spawn_pid(d->spawn))
+			continue;	/* its socket says so too */
+		if (pid != d->nft_pid)
+			continue;
+		d->nft_pid = 0;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			hk_warn("%s: nft could not update the --no-accept table (status %d)",
+				d->c->name, WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
+	}
 }
 
 static void on_signals(struct vrrpd *d, uint64_t now)
@@ -694,13 +860,14 @@ static void on_signals(struct vrrpd *d, uint64_t now)
 	while ((sig = hk_signalfd_read(d->sfd, &pid)) > 0) {
 		switch (sig) {
 		case SIGCHLD:
-			vrrp_hooks_reap(&d->hooks, now);
+			reap(d);
 			break;
 		case SIGUSR1:
-			write_dump(d);
+			vrrp_write_dump(d);
 			break;
 		case SIGHUP:
-			hk_warn("%s: SIGHUP: reloading is not supported yet; ignored", d->c->name);
+			if (!d->stopping)
+				vrrp_reload(d, now);
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -714,7 +881,10 @@ static void on_signals(struct vrrpd *d, uint64_t now)
 			struct vrrp_out out;
 
 			vrrp_sm_shutdown(&d->sm, now, &out);
-			carry_out(d, &out, now);
+			vrrp_carry_out(d, &out, now);
+			if (d->sync && d->gv.leader && d->c->group_notify.argv)
+				queue_notify(d, &d->c->group_notify, "GROUP", d->c->sync_group, "STOP", 0,
+					     now);
 			break;
 		}
 	}
@@ -726,18 +896,50 @@ static void log_start(struct vrrpd *d)
 	char s[32], a[HK_ADDRSTRLEN];
 
 	hk_info("%s: VRRPv%u on %s, VRID %u, priority %u, advert every %s s, %zu address%s, %s %s",
-		c->name, c->version, c->ifname, c->vrid, c->priority,
+		c->name, c->version, d->ifname, c->vrid, c->priority,
 		vrrp_fmt_secs(s, sizeof(s), c->adver_int_us), c->nvips, c->nvips > 1 ? "es" : "",
 		c->npeers ? "unicast to" : "multicast to",
 		c->npeers ? hk_addr_str(&c->peers[0], a) : hk_addr_str(&c->mcast_group, a));
 }
 
-int vrrp_run(struct vrrp_conf *c)
+static void dispatch(struct vrrpd *d, uint32_t tag, uint64_t now, bool *fired, bool *sig)
+{
+	switch (tag >> 16) {
+	case EV_PACKET:
+		if (!d->stopping)
+			on_packets(d, now);
+		break;
+	case EV_LINK:
+		if (!d->stopping)
+			on_link_change(d, vrrp_mon_read(d->mon, d->ifindex, d->c->ifindex), now);
+		break;
+	case EV_TIMER:
+		*fired = true;
+		break;
+	case EV_SIGNAL:
+		*sig = true;
+		break;
+	case EV_SPAWN:
+		on_spawn(d, now);
+		break;
+	case EV_INOTIFY:
+		vrrp_watch_inotify(d, now);
+		break;
+	case EV_PIPE:
+		vrrp_watch_pipe(d, tag & 0xffff);
+		break;
+	case EV_SYNC:
+		on_sync(d, now);
+		break;
+	}
+}
+
+int vrrp_run(struct vrrp_conf *c, int argc, char **argv)
 {
 	struct vrrpd *d = calloc(1, sizeof(*d));
 	struct vrrp_sm_conf sc;
-	struct vrrp_out out;
 	int code = HK_EXIT_OK;
+	bool clean = false;
 
 	if (!d) {
 		hk_log(LOG_ERR, "out of memory");
@@ -747,6 +949,9 @@ int vrrp_run(struct vrrp_conf *c)
 	 * rather than carved from the heap, whose pages would stay. */
 	mallopt(M_MMAP_THRESHOLD, 8192);
 	d->c = c;
+	d->argc = argc;
+	d->argv = argv;
+	d->hooked = VRRP_STATE_INIT;
 	for (int r = 0; r < VRRP_DROP_MAX; r++)
 		d->rl[r] = (struct hk_ratelimit)HK_RATELIMIT_INIT(1000, 1);
 	d->send_rl = (struct hk_ratelimit)HK_RATELIMIT_INIT(1000, 1);
@@ -763,18 +968,12 @@ int vrrp_run(struct vrrp_conf *c)
 		}
 		hk_log_init("vrrpd", HK_LOG_SYSLOG, c->verbose ? LOG_DEBUG : LOG_INFO);
 	}
-	if (setup_loop(d) < 0) {
+	if (setup_privileges(d) < 0 || setup_loop(d) < 0) {
 		code = HK_EXIT_FAIL;
 		goto out;
 	}
 
-	d->exp = (struct vrrp_expect){
-		.family = c->family, .version = c->version, .vrid = c->vrid,
-		.v2_interval = (uint8_t)(c->adver_int_us / 1000000),
-		.auth_type = c->have_auth ? 1 : 0, .check_ttl = c->npeers == 0,
-		.v3_cksum_as_v2 = c->v3_cksum_as_v2, .vips = c->adv_addrs, .nvips = c->nadv,
-	};
-	memcpy(d->exp.auth, c->auth, sizeof(d->exp.auth));
+	vrrp_set_expect(d);
 	sc = (struct vrrp_sm_conf){
 		.version = c->version, .priority = c->priority, .adver_int_us = c->adver_int_us,
 		.preempt = c->preempt, .preempt_delay_us = c->preempt_delay_us,
@@ -782,25 +981,23 @@ int vrrp_run(struct vrrp_conf *c)
 		.garp_refresh_us = c->garp_refresh_us,
 	};
 	vrrp_sm_init(&d->sm, &sc);
-	vrrp_hooks_init(&d->hooks, c->hook_timeout_us);
+	d->sm.sync = d->sync != NULL;
+	vrrp_hooks_init(&d->hooks, c->hook_timeout_us, d->spawn);
 
 	log_start(d);
 	remove_stale_vips(d);
-	refresh_src(d);
-	d->link_up = link_usable(d);
-	if (!d->link_up)
-		hk_warn("%s: %s is %s", c->name, c->ifname,
-			!d->carrier ? "down (no carrier)" : "without an address to send from");
+	vrrp_refresh_src(d);
 	d->started = hk_now_us();
-	vrrp_sm_start(&d->sm, d->started, d->link_up, &out);
-	carry_out(d, &out, d->started);
+	vrrp_watch_links(d);
+	vrrp_watch_start(d, d->started);
+	vrrp_reassess(d, d->started);
 	rearm(d, true);
 	malloc_trim(0);
 
-	while (!d->stopping || !vrrp_hooks_idle(&d->hooks)) {
-		struct epoll_event ev[4];
+	while ((!d->stopping || !vrrp_hooks_idle(&d->hooks)) && !d->fatal) {
+		struct epoll_event ev[8];
 		bool fired = false, sig = false;
-		int n = epoll_wait(d->ep, ev, 4, -1);
+		int n = epoll_wait(d->ep, ev, 8, -1);
 		uint64_t now = hk_now_us();
 
 		if (n < 0) {
@@ -810,26 +1007,11 @@ int vrrp_run(struct vrrp_conf *c)
 			code = HK_EXIT_FAIL;
 			break;
 		}
-		for (int i = 0; i < n; i++) {
-			switch (ev[i].data.u32) {
-			case EV_PACKET:
-				if (!d->stopping)
-					on_packets(d, now);
-				break;
-			case EV_LINK:
-				if (!d->stopping)
-					on_link_change(d, vrrp_mon_read(d->mon, c->ifindex), now);
-				break;
-			case EV_TIMER:
-				fired = true;
-				break;
-			case EV_SIGNAL:
-				sig = true;
-				break;
-			}
-		}
+		for (int i = 0; i < n; i++)
+			dispatch(d, ev[i].data.u32, now, &fired, &sig);
 		if (fired) {
 			uint64_t due = vrrp_sm_next(&d->sm);
+			struct vrrp_out out;
 
 			/* An advert that came in time but is still unread (this
 			 * process was not scheduled) must count before the
@@ -840,9 +1022,11 @@ int vrrp_run(struct vrrp_conf *c)
 			}
 			if (!d->stopping && due && now >= due) {
 				vrrp_sm_timer(&d->sm, now, &out);
-				carry_out(d, &out, now);
+				vrrp_carry_out(d, &out, now);
 			}
 			vrrp_hooks_timer(&d->hooks, now);
+			if (!d->stopping)
+				vrrp_watch_timer(d, now);
 		}
 		if (sig) {
 			bool was = d->stopping;
@@ -852,6 +1036,7 @@ int vrrp_run(struct vrrp_conf *c)
 			if (d->stopping && !was) {
 				epoll_ctl(d->ep, EPOLL_CTL_DEL, d->fd, NULL);
 				epoll_ctl(d->ep, EPOLL_CTL_DEL, vrrp_mon_fd(d->mon), NULL);
+				clean = true;
 			}
 		}
 		rearm(d, fired);
@@ -865,11 +1050,18 @@ int vrrp_run(struct vrrp_conf *c)
 			d->trim = false;
 		}
 	}
+	if (d->fatal) {
+		struct vrrp_out out;
+
+		vrrp_sm_shutdown(&d->sm, hk_now_us(), &out);
+		vrrp_carry_out(d, &out, hk_now_us());
+		code = HK_EXIT_FAIL;
+	}
 	/* Leave no address behind, whatever happened. */
 	if (d->sm.state == VRRP_STATE_MASTER)
-		vips_del(d, true);
+		vrrp_vips_del(d, d->c, true, NULL);
 out:
-	teardown(d);
+	teardown(d, clean);
 	explicit_bzero(d, sizeof(*d));
 	free(d);
 	return code;

@@ -3,7 +3,6 @@
 #include "log.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +11,11 @@
 
 #define KILL_GRACE_US (1000 * 1000)
 
-void vrrp_hooks_init(struct vrrp_hooks *h, uint64_t timeout_us)
+void vrrp_hooks_init(struct vrrp_hooks *h, uint64_t timeout_us, struct vrrp_spawn *spawn)
 {
 	memset(h, 0, sizeof(*h));
 	h->timeout_us = timeout_us;
+	h->spawn = spawn;
 }
 
 static void job_free(struct vrrp_hook_job *j)
@@ -51,46 +51,28 @@ static char *words(const struct vrrp_hook_job *j)
 
 static void start_next(struct vrrp_hooks *h, uint64_t now)
 {
-	while (!h->pid && h->len) {
+	while (!h->busy && h->len) {
 		struct vrrp_hook_job *j = &h->q[h->head];
-		pid_t pid;
 
 		h->head = (h->head + 1) % VRRP_HOOK_QUEUE;
 		h->len--;
 		free(h->running);
 		h->running = words(j);
-		pid = fork();
-		if (pid == 0) {
-			/* The child: its own process group (so that a timeout
-			 * kills whatever it started), default signals, no
-			 * descriptor of ours but stdout and stderr. */
-			int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-			setpgid(0, 0);
-			hk_signals_reset();
-			if (null >= 0 && null != STDIN_FILENO)
-				dup2(null, STDIN_FILENO);
-			closefrom(STDERR_FILENO + 1);
-			execv(j->path, j->argv);
-			_exit(127);
-		}
-		if (pid < 0) {
-			hk_warn("hook %s: cannot fork: %s", h->running ? h->running : j->path,
-				strerror(errno));
+		h->seq = VRRP_JOB_HOOK | ((h->seq + 1) & ~VRRP_JOB_KIND);
+		if (!h->spawn || vrrp_spawn_run(h->spawn, h->seq, j->path, j->argv, -1) < 0) {
+			hk_warn("hook %s: cannot start it: %s", h->running ? h->running : j->path,
+				h->spawn ? strerror(errno) : "no launcher");
 			h->failed++;
 			job_free(j);
 			continue;
 		}
-		/* Also here, so that a timeout right after fork finds the
-		 * group whichever process ran first. */
-		setpgid(pid, pid);
-		h->pid = pid;
+		h->busy = true;
 		h->run++;
 		h->started = now;
 		h->term_at = now + h->timeout_us;
 		h->kill_at = 0;
 		h->termed = false;
-		hk_debug("hook started (pid %d): %s", (int)pid, h->running ? h->running : j->path);
+		hk_debug("hook started: %s", h->running ? h->running : j->path);
 		job_free(j);
 	}
 }
@@ -131,72 +113,71 @@ nomem:
 	return -1;
 }
 
-void vrrp_hooks_reap(struct vrrp_hooks *h, uint64_t now)
+void vrrp_hooks_ended(struct vrrp_hooks *h, uint64_t now, uint32_t id, int st)
 {
-	int st;
-	pid_t pid;
+	const char *w = h->running ? h->running : "?";
 
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (pid != h->pid)
-			continue;	/* not ours to report (cannot happen) */
-		const char *w = h->running ? h->running : "?";
-
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-			hk_debug("hook done: %s", w);
-		} else if (WIFEXITED(st)) {
-			h->failed++;
-			if (WEXITSTATUS(st) == 127)
-				hk_warn("hook %s: could not run it (exit 127)", w);
-			else
-				hk_warn("hook %s: exit status %d", w, WEXITSTATUS(st));
-		} else if (WIFSIGNALED(st)) {
-			h->failed++;
-			if (h->termed)
-				hk_warn("hook %s: killed after the %.3f s time limit", w,
-					(double)h->timeout_us / 1e6);
-			else
-				hk_warn("hook %s: killed by signal %d", w, WTERMSIG(st));
-		}
-		h->pid = 0;
+	if (!h->busy || id != h->seq)
+		return;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		hk_debug("hook done: %s", w);
+	} else if (WIFEXITED(st)) {
+		h->failed++;
+		if (WEXITSTATUS(st) == 127)
+			hk_warn("hook %s: could not run it (exit 127)", w);
+		else if (WEXITSTATUS(st) == 126)
+			hk_warn("hook %s: the script user may not run it (exit 126)", w);
+		else if (WEXITSTATUS(st) == VRRP_EXIT_NOUSER)
+			hk_warn("hook %s: could not become the script user (exit %d)", w,
+				VRRP_EXIT_NOUSER);
+		else
+			hk_warn("hook %s: exit status %d", w, WEXITSTATUS(st));
+	} else if (WIFSIGNALED(st)) {
+		h->failed++;
+		if (h->termed)
+			hk_warn("hook %s: killed after the %.3f s time limit", w,
+				(double)h->timeout_us / 1e6);
+		else
+			hk_warn("hook %s: killed by signal %d", w, WTERMSIG(st));
 	}
+	h->busy = false;
 	start_next(h, now);
 }
 
 void vrrp_hooks_timer(struct vrrp_hooks *h, uint64_t now)
 {
-	if (!h->pid)
+	if (!h->busy)
 		return;
 	if (!h->termed && now >= h->term_at) {
 		hk_warn("hook %s: still running after %.3f s, stopping it",
 			h->running ? h->running : "?", (double)h->timeout_us / 1e6);
-		kill(-h->pid, SIGTERM);
+		vrrp_spawn_kill(h->spawn, h->seq, SIGTERM);
 		h->termed = true;
 		h->timed_out++;
 		h->kill_at = now + KILL_GRACE_US;
 	} else if (h->termed && h->kill_at && now >= h->kill_at) {
-		kill(-h->pid, SIGKILL);
+		vrrp_spawn_kill(h->spawn, h->seq, SIGKILL);
 		h->kill_at = 0;
 	}
 }
 
 uint64_t vrrp_hooks_next(const struct vrrp_hooks *h)
 {
-	if (!h->pid)
+	if (!h->busy)
 		return 0;
 	return h->termed ? h->kill_at : h->term_at;
 }
 
 bool vrrp_hooks_idle(const struct vrrp_hooks *h)
 {
-	return !h->pid && !h->len;
+	return !h->busy && !h->len;
 }
 
 void vrrp_hooks_abort(struct vrrp_hooks *h)
 {
-	if (h->pid) {
-		kill(-h->pid, SIGKILL);
-		waitpid(h->pid, NULL, 0);
-		h->pid = 0;
+	if (h->busy) {
+		vrrp_spawn_kill(h->spawn, h->seq, SIGKILL);
+		h->busy = false;
 	}
 	while (h->len) {
 		job_free(&h->q[h->head]);

@@ -206,7 +206,7 @@ ssize_t vrrp_sock_recv(int fd, int family, uint8_t *buf, size_t cap,
 
 struct vrrp_mon {
 	struct nl_sock *sk;
-	unsigned ifindex;
+	unsigned ifindex, addr_ifindex;
 	int result;
 };
 
@@ -223,6 +223,8 @@ static int on_event(struct nl_msg *msg, void *arg)
 
 			if ((unsigned)ifi->ifi_index == m->ifindex)
 				m->result |= VRRP_MON_LINK;
+			else
+				m->result |= VRRP_MON_OTHER;
 		}
 		break;
 	case RTM_NEWADDR:
@@ -230,7 +232,7 @@ static int on_event(struct nl_msg *msg, void *arg)
 		if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg))) {
 			const struct ifaddrmsg *ifa = nlmsg_data(h);
 
-			if (ifa->ifa_index == m->ifindex)
+			if (ifa->ifa_index == m->ifindex || ifa->ifa_index == m->addr_ifindex)
 				m->result |= VRRP_MON_ADDR;
 		}
 		break;
@@ -269,11 +271,12 @@ int vrrp_mon_fd(const struct vrrp_mon *m)
 	return nl_socket_get_fd(m->sk);
 }
 
-int vrrp_mon_read(struct vrrp_mon *m, unsigned ifindex)
+int vrrp_mon_read(struct vrrp_mon *m, unsigned ifindex, unsigned addr_ifindex)
 {
 	int r, n = 0;
 
 	m->ifindex = ifindex;
+	m->addr_ifindex = addr_ifindex;
 	m->result = 0;
 	/* Bounded, so that a storm of events cannot starve the adverts. */
 	while ((r = nl_recvmsgs_default(m->sk)) == 0 && ++n < 256)
@@ -281,7 +284,7 @@ int vrrp_mon_read(struct vrrp_mon *m, unsigned ifindex)
 	/* Anything but "nothing more queued" (an overrun above all) may
 	 * have lost an event: have the caller look again. */
 	if (n == 256 || (r < 0 && r != -NLE_AGAIN))
-		m->result |= VRRP_MON_LINK | VRRP_MON_ADDR;
+		m->result |= VRRP_MON_LINK | VRRP_MON_ADDR | VRRP_MON_OTHER;
 	return m->result;
 }
 

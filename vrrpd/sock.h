@@ -62,11 +62,12 @@ int vrrp_mon_fd(const struct vrrp_mon *m);
 
 /*
  * Read what is queued.  Returns a mask of VRRP_MON_LINK (a link event
- * for ifindex, or events were lost) and VRRP_MON_ADDR (an address event
- * for ifindex), 0 for nothing of interest.
+ * for ifindex), VRRP_MON_ADDR (an address event for ifindex or
+ * addr_ifindex) and VRRP_MON_OTHER (a link event for another
+ * interface), all three if events were lost; 0 for nothing.
  */
-enum { VRRP_MON_LINK = 1, VRRP_MON_ADDR = 2 };
-int vrrp_mon_read(struct vrrp_mon *m, unsigned ifindex);
+enum { VRRP_MON_LINK = 1, VRRP_MON_ADDR = 2, VRRP_MON_OTHER = 4 };
+int vrrp_mon_read(struct vrrp_mon *m, unsigned ifindex, unsigned addr_ifindex);
 void vrrp_mon_close(struct vrrp_mon *m);
 
 #endif

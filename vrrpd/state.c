@@ -27,6 +27,7 @@ void vrrp_sm_init(struct vrrp_sm *sm, const struct vrrp_sm_conf *c)
 	memset(sm, 0, sizeof(*sm));
 	sm->c = *c;
 	sm->state = VRRP_STATE_INIT;
+	sm->prio = c->priority;
 	sm->master_adver_int_us = c->adver_int_us;
 }
 
@@ -38,7 +39,7 @@ uint64_t vrrp_sm_skew_us(const struct vrrp_sm *sm)
 {
 	uint64_t base = sm->c.version == 2 ? 1000000 : sm->master_adver_int_us;
 
-	return (256 - sm->c.priority) * base / 256;
+	return (256 - sm->prio) * base / 256;
 }
 
 uint64_t vrrp_sm_down_interval_us(const struct vrrp_sm *sm)
@@ -97,9 +98,17 @@ static void become_master(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out
 	sm->lowprio_garp_at = 0;
 	sm->master_known = true;
 	sm->master_addr = sm->self;
-	sm->master_prio = sm->c.priority;
+	sm->master_prio = sm->prio;
 	sm->master_seen_at = now;
 	sm->became_master++;
+	sm->want_master = true;
+}
+
+/* keepalived starts the preempt delay when it starts and when it leaves
+ * FAULT: a lower-priority master is tolerated that long. */
+static void arm_preempt_delay(struct vrrp_sm *sm, uint64_t now)
+{
+	sm->preempt_at = sm->c.preempt && sm->c.preempt_delay_us ? now + sm->c.preempt_delay_us : 0;
 }
 
 /* Enter BACKUP with a fresh Master_Down_Timer (the caller has queued
@@ -114,42 +123,55 @@ static void enter_backup(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out,
 	sm->down_at = now + wait_us;
 	sm->down_wait_us = wait_us;
 	sm->down_by_stop = false;
+	sm->want_master = false;
 }
 
-/* keepalived starts the preempt delay when it starts and when it leaves
- * FAULT: a lower-priority master is tolerated that long. */
-static void arm_preempt_delay(struct vrrp_sm *sm, uint64_t now)
+/* Leave INIT or FAULT: the owner straight to MASTER (in a sync group,
+ * once the group agrees), the others to BACKUP. */
+static void come_up(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out, const char *why)
 {
-	sm->preempt_at = sm->c.preempt && sm->c.preempt_delay_us ? now + sm->c.preempt_delay_us : 0;
+	char buf[160];
+
+	sm->master_adver_int_us = sm->c.adver_int_us;
+	if (sm->c.priority == VRRP_PRIO_OWNER && (!sm->sync || sm->group_ok)) {
+		if (sm->state == VRRP_STATE_INIT)
+			snprintf(buf, sizeof(buf), "address owner (priority 255)");
+		else
+			snprintf(buf, sizeof(buf), "%s, address owner", why);
+		become_master(sm, now, out, buf);
+		return;
+	}
+	arm_preempt_delay(sm, now);
+	if (sm->c.priority == VRRP_PRIO_OWNER)
+		enter_backup(sm, now, out, vrrp_sm_skew_us(sm), why);
+	else if (sm->c.start_master && sm->state == VRRP_STATE_INIT)
+		/* As keepalived's "state MASTER": take over after one
+		 * interval unless a master that outranks us speaks. */
+		enter_backup(sm, now, out, sm->c.adver_int_us + vrrp_sm_skew_us(sm),
+			     "start-up (--state master: one advert interval before taking over)");
+	else
+		enter_backup(sm, now, out, vrrp_sm_down_interval_us(sm), why);
 }
+
 
 static void fmt_secs(char *buf, size_t len, uint64_t us)
 {
 	snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, us / 1000000, us / 1000 % 1000);
 }
 
-void vrrp_sm_start(struct vrrp_sm *sm, uint64_t now, bool link_up, struct vrrp_out *out)
+void vrrp_sm_start(struct vrrp_sm *sm, uint64_t now, bool up, const char *why,
+		   struct vrrp_out *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (sm->state != VRRP_STATE_INIT)
 		return;
 	sm->master_adver_int_us = sm->c.adver_int_us;
-	if (!link_up) {
-		transition(sm, now, out, VRRP_STATE_FAULT, "interface not usable at start-up");
+	if (!up) {
+		transition(sm, now, out, VRRP_STATE_FAULT, "%s",
+			   why ? why : "interface not usable at start-up");
 		return;
 	}
-	if (sm->c.priority == VRRP_PRIO_OWNER) {
-		become_master(sm, now, out, "address owner (priority 255)");
-		return;
-	}
-	arm_preempt_delay(sm, now);
-	if (sm->c.start_master)
-		/* As keepalived's "state MASTER": take over after one
-		 * interval unless a master that outranks us speaks. */
-		enter_backup(sm, now, out, sm->c.adver_int_us + vrrp_sm_skew_us(sm),
-			     "start-up (--state master: one advert interval before taking over)");
-	else
-		enter_backup(sm, now, out, vrrp_sm_down_interval_us(sm), "start-up");
+	come_up(sm, now, out, "start-up");
 }
 
 void vrrp_sm_timer(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out)
@@ -166,6 +188,17 @@ void vrrp_sm_timer(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out)
 		} else {
 			fmt_secs(s, sizeof(s), sm->down_wait_us);
 			snprintf(why, sizeof(why), "no advert from a master for %s s", s);
+		}
+		if (sm->sync && !sm->group_ok) {
+			/* Held back by the group: say so, and look again a
+			 * Master_Down_Interval later if nothing changes. */
+			if (!sm->want_master)
+				act(out, VRRP_ACT_SYNC);
+			sm->want_master = true;
+			sm->down_wait_us = vrrp_sm_down_interval_us(sm);
+			sm->down_at = now + sm->down_wait_us;
+			sm->down_by_stop = false;
+			return;
 		}
 		become_master(sm, now, out, why);
 		return;
@@ -197,7 +230,8 @@ static void note_master(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv 
 	sm->master_seen_at = now;
 }
 
-static void recv_backup(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv *adv)
+static void recv_backup(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv *adv,
+			struct vrrp_out *out)
 {
 	if (adv->priority == VRRP_PRIO_STOP) {
 		/* The master resigned: take over after Skew_Time, so that
@@ -208,7 +242,7 @@ static void recv_backup(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv 
 		note_master(sm, now, adv);
 		return;
 	}
-	bool lower = adv->priority < sm->c.priority;
+	bool lower = adv->priority < sm->prio;
 
 	/* As keepalived: with a preempt delay, a lower-priority master is
 	 * accepted until preempt_at, which its first advert sets. */
@@ -220,6 +254,11 @@ static void recv_backup(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv 
 		sm->down_at = now + sm->down_wait_us;
 		sm->down_by_stop = false;
 		note_master(sm, now, adv);
+		/* A master we accept: whatever a sync group held us back
+		 * for, we no longer want to take over. */
+		if (sm->want_master)
+			act(out, VRRP_ACT_SYNC);
+		sm->want_master = false;
 		if (!lower)
 			sm->preempt_at = 0;
 		else if (!sm->preempt_at && sm->c.preempt_delay_us)
@@ -243,11 +282,11 @@ static void recv_master(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv 
 		sm->adver_at = next_advert(sm, now);
 		return;
 	}
-	if (adv->priority > sm->c.priority || (adv->priority == sm->c.priority && cmp > 0)) {
+	if (adv->priority > sm->prio || (adv->priority == sm->prio && cmp > 0)) {
 		char why[96];
 
 		snprintf(why, sizeof(why),
-			 adv->priority > sm->c.priority ? "higher priority %u from %s"
+			 adv->priority > sm->prio ? "higher priority %u from %s"
 							: "equal priority %u from higher address %s",
 			 adv->priority, hk_addr_str(&adv->src, a));
 		act(out, VRRP_ACT_VIPS_DEL);
@@ -278,34 +317,75 @@ void vrrp_sm_recv(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv *adv,
 {
 	memset(out, 0, sizeof(*out));
 	if (sm->state == VRRP_STATE_BACKUP)
-		recv_backup(sm, now, adv);
+		recv_backup(sm, now, adv, out);
 	else if (sm->state == VRRP_STATE_MASTER)
 		recv_master(sm, now, adv, out);
 }
 
-void vrrp_sm_link(struct vrrp_sm *sm, uint64_t now, bool up, struct vrrp_out *out)
+void vrrp_sm_set_fault(struct vrrp_sm *sm, uint64_t now, bool fault, const char *why,
+		       struct vrrp_out *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!up && (sm->state == VRRP_STATE_MASTER || sm->state == VRRP_STATE_BACKUP)) {
+	if (fault && (sm->state == VRRP_STATE_MASTER || sm->state == VRRP_STATE_BACKUP)) {
 		if (sm->state == VRRP_STATE_MASTER) {
+			act(out, VRRP_ACT_ADVERT_STOP);
 			act(out, VRRP_ACT_VIPS_DEL);
 			sm->released_master++;
 		}
-		transition(sm, now, out, VRRP_STATE_FAULT, "interface went down");
+		transition(sm, now, out, VRRP_STATE_FAULT, "%s", why);
 		sm->down_at = sm->adver_at = sm->garp2_at = sm->refresh_at = 0;
 		sm->preempt_at = 0;
 		sm->master_known = false;
+		sm->want_master = false;
 		return;
 	}
-	if (up && sm->state == VRRP_STATE_FAULT) {
-		sm->master_adver_int_us = sm->c.adver_int_us;
-		if (sm->c.priority == VRRP_PRIO_OWNER) {
-			become_master(sm, now, out, "interface back up, address owner");
-			return;
-		}
-		arm_preempt_delay(sm, now);
-		enter_backup(sm, now, out, vrrp_sm_down_interval_us(sm), "interface back up");
+	if (!fault && sm->state == VRRP_STATE_FAULT)
+		come_up(sm, now, out, why);
+}
+
+void vrrp_sm_link(struct vrrp_sm *sm, uint64_t now, bool up, struct vrrp_out *out)
+{
+	vrrp_sm_set_fault(sm, now, !up, up ? "interface back up" : "interface went down", out);
+}
+
+void vrrp_sm_set_priority(struct vrrp_sm *sm, uint64_t now, uint8_t prio, struct vrrp_out *out)
+{
+	uint64_t old_skew = vrrp_sm_skew_us(sm);
+
+	memset(out, 0, sizeof(*out));
+	if (prio == sm->prio)
+		return;
+	sm->prio = prio;
+	if (sm->state == VRRP_STATE_MASTER) {
+		sm->master_prio = prio;
+		act(out, VRRP_ACT_ADVERT);
+		sm->adver_at = next_advert(sm, now);
+	} else if (sm->state == VRRP_STATE_BACKUP && sm->down_at && !sm->down_by_stop) {
+		/* As keepalived: the timer keeps running, by the new skew. */
+		uint64_t new_skew = vrrp_sm_skew_us(sm);
+
+		sm->down_at = sm->down_at + new_skew > old_skew ? sm->down_at + new_skew - old_skew
+								: now;
+		sm->down_wait_us = vrrp_sm_down_interval_us(sm);
 	}
+}
+
+void vrrp_sm_group_master(struct vrrp_sm *sm, uint64_t now, const char *why,
+			  struct vrrp_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (sm->state == VRRP_STATE_BACKUP)
+		become_master(sm, now, out, why);
+}
+
+void vrrp_sm_group_backup(struct vrrp_sm *sm, uint64_t now, const char *why,
+			  struct vrrp_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (sm->state != VRRP_STATE_MASTER)
+		return;
+	act(out, VRRP_ACT_VIPS_DEL);
+	enter_backup(sm, now, out, vrrp_sm_down_interval_us(sm), why);
 }
 
 void vrrp_sm_shutdown(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out)

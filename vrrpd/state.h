@@ -46,6 +46,7 @@ enum vrrp_action {
 	VRRP_ACT_GARP,		/* a burst of gratuitous ARP / unsolicited NA */
 	VRRP_ACT_GARP_REFRESH,	/* one announcement per address */
 	VRRP_ACT_NOTIFY,	/* the state changed: log, state file, hooks */
+	VRRP_ACT_SYNC,		/* tell the sync group (what we want changed) */
 };
 
 /* Actions for the caller, in the order to carry them out. */
@@ -59,6 +60,13 @@ struct vrrp_out {
 struct vrrp_sm {
 	struct vrrp_sm_conf c;
 	enum vrrp_state state;
+	uint8_t prio;			/* the effective priority (tracking) */
+	/* Sync group: a member whose Master_Down_Timer runs out wants to
+	 * be master, and becomes master only when group_ok says every other
+	 * member wants it too (keepalived's vrrp_sync_can_goto_master). */
+	bool sync;
+	bool group_ok;
+	bool want_master;
 	struct hk_addr self;		/* our primary address: breaks ties */
 	uint64_t master_adver_int_us;	/* Master_Adver_Interval (learned in v3) */
 	uint64_t down_at;		/* BACKUP: Master_Down_Timer expiry */
@@ -86,9 +94,11 @@ void vrrp_sm_init(struct vrrp_sm *sm, const struct vrrp_sm_conf *c);
 uint64_t vrrp_sm_skew_us(const struct vrrp_sm *sm);
 uint64_t vrrp_sm_down_interval_us(const struct vrrp_sm *sm);
 
-/* Leave INIT: to MASTER for the address owner, FAULT if the link is
- * unusable, BACKUP otherwise. */
-void vrrp_sm_start(struct vrrp_sm *sm, uint64_t now, bool link_up, struct vrrp_out *out);
+/* Leave INIT: to FAULT if the instance cannot run (up false; why says
+ * why, NULL for "interface not usable at start-up"), else to MASTER for
+ * the address owner, BACKUP for the others. */
+void vrrp_sm_start(struct vrrp_sm *sm, uint64_t now, bool up, const char *why,
+		   struct vrrp_out *out);
 
 /* Timers: call when now >= vrrp_sm_next() (calling early is harmless). */
 void vrrp_sm_timer(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out);
@@ -99,6 +109,30 @@ void vrrp_sm_recv(struct vrrp_sm *sm, uint64_t now, const struct vrrp_adv *adv,
 
 /* The link became usable (carrier and a source address) or not. */
 void vrrp_sm_link(struct vrrp_sm *sm, uint64_t now, bool up, struct vrrp_out *out);
+
+/*
+ * Something the instance depends on failed (fault true: the link,
+ * tracking without a weight, the sync group) or everything is back:
+ * FAULT, or out of it to BACKUP (the owner: MASTER).  A master leaving
+ * for FAULT sends a priority-0 advert first, as keepalived does.  why
+ * is the reason logged.
+ */
+void vrrp_sm_set_fault(struct vrrp_sm *sm, uint64_t now, bool fault, const char *why,
+		       struct vrrp_out *out);
+
+/*
+ * The effective priority changed (tracking): a master advertises it at
+ * once; a backup's Master_Down_Timer moves by the change in Skew_Time.
+ */
+void vrrp_sm_set_priority(struct vrrp_sm *sm, uint64_t now, uint8_t prio, struct vrrp_out *out);
+
+/* Sync group: another member became master (follow it, from BACKUP),
+ * or left MASTER for BACKUP (follow it, from MASTER, without a
+ * priority-0 advert). */
+void vrrp_sm_group_master(struct vrrp_sm *sm, uint64_t now, const char *why,
+			  struct vrrp_out *out);
+void vrrp_sm_group_backup(struct vrrp_sm *sm, uint64_t now, const char *why,
+			  struct vrrp_out *out);
 
 /* SIGTERM: resign (priority 0 advert, addresses removed) and STOP. */
 void vrrp_sm_shutdown(struct vrrp_sm *sm, uint64_t now, struct vrrp_out *out);

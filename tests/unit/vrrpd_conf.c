@@ -182,3 +182,61 @@ TEST(vrrp_fmt_secs_drops_trailing_zeros)
 	CHECK_EQ_STR(vrrp_fmt_secs(b, sizeof(b), 0), "0");
 	CHECK_EQ_STR(vrrp_fmt_secs(b, sizeof(b), 10000), "0.01");
 }
+
+TEST(vrrp_conf_tracking_options_qualify_the_last_track_script)
+{
+	struct vrrp_conf c;
+	struct hk_err e;
+
+	vrrp_conf_init(&c);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-weight", "-10", &e), -1);
+	CHECK_EQ_STR(e.msg, "applies to a --track-script: give one before --track-weight");
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-script", "/etc/keepalived/check_nginx.sh", &e), 0);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-interval", "1", &e), 0);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-weight", "-10", &e), 0);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-rise", "2", &e), 0);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-fall", "3", &e), 0);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-script", "/bin/true x", &e), 0);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-timeout", "0.5", &e), 0);
+	CHECK_EQ_INT(c.nscripts, 2);
+	CHECK_EQ_INT(c.scripts[0].weight, -10);
+	CHECK_EQ_INT(c.scripts[0].rise, 2);
+	CHECK_EQ_INT(c.scripts[0].fall, 3);
+	CHECK_EQ_INT(c.scripts[0].timeout_us, 0);
+	CHECK_EQ_INT(c.scripts[1].weight, 0);
+	CHECK_EQ_INT(c.scripts[1].timeout_us, 500000);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-weight", "254", &e), -1);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-fall", "0", &e), -1);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-interval", "0.001", &e), -1);
+
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-file", "/tmp/nginx.txt:-10", &e), 0);
+	CHECK_EQ_STR(c.files[0].path, "/tmp/nginx.txt");
+	CHECK(c.files[0].has_weight);
+	CHECK_EQ_INT(c.files[0].weight, -10);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-file", "/run/a:b", &e), 0);
+	CHECK_EQ_STR(c.files[1].path, "/run/a:b");
+	CHECK(!c.files[1].has_weight);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-file", "/run/c:+5", &e), 0);
+	CHECK_EQ_INT(c.files[2].weight, 5);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-file", "relative", &e), -1);
+	CHECK_EQ_STR(e.msg, "'relative' is not an absolute path");
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-file", "/run/x:300", &e), -1);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-file", "/tmp/nginx.txt", &e), -1);
+	CHECK(strstr(e.msg, "given twice") != NULL);
+
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-interface", "eth1:-20", &e), 0);
+	CHECK_EQ_STR(c.ifs[0].name, "eth1");
+	CHECK_EQ_INT(c.ifs[0].weight, -20);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-interface", "eth2", &e), 0);
+	CHECK(!c.ifs[1].has_weight);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "track-interface", "eth 3", &e), -1);
+
+	CHECK_EQ_INT(vrrp_conf_set(&c, "sync-group", "VG_1", &e), 0);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "sync-group", "../x", &e), -1);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "sync-dir", "run/x", &e), -1);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "accept", NULL, &e), 0);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "no-accept", NULL, &e), 0);
+	CHECK_EQ_INT(c.accept, 0);
+	CHECK_EQ_INT(vrrp_conf_set(&c, "vmac", "x", &e), -1);
+	vrrp_conf_free(&c);
+}

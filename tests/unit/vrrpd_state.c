@@ -47,7 +47,7 @@ static void start_backup(struct vrrp_sm *sm, struct vrrp_sm_conf c, const char *
 
 	vrrp_sm_init(sm, &c);
 	sm->self = A(self);
-	vrrp_sm_start(sm, 1000 * S, true, &out);
+	vrrp_sm_start(sm, 1000 * S, true, NULL, &out);
 }
 
 TEST(vrrp_sm_timers_follow_the_rfc_formulas)
@@ -92,7 +92,7 @@ TEST(vrrp_sm_owner_starts_as_master_at_once)
 	struct vrrp_out out;
 
 	vrrp_sm_init(&sm, &c);
-	vrrp_sm_start(&sm, 5 * S, true, &out);
+	vrrp_sm_start(&sm, 5 * S, true, NULL, &out);
 	CHECK_EQ_INT(sm.state, VRRP_STATE_MASTER);
 	CHECK(acts(&out, 4, VRRP_ACT_VIPS_ADD, VRRP_ACT_ADVERT, VRRP_ACT_GARP, VRRP_ACT_NOTIFY));
 	CHECK_EQ_INT(vrrp_sm_next(&sm), 6 * S);
@@ -105,7 +105,7 @@ TEST(vrrp_sm_starts_in_fault_without_a_usable_link)
 	struct vrrp_out out;
 
 	vrrp_sm_init(&sm, &c);
-	vrrp_sm_start(&sm, 5 * S, false, &out);
+	vrrp_sm_start(&sm, 5 * S, false, NULL, &out);
 	CHECK_EQ_INT(sm.state, VRRP_STATE_FAULT);
 	CHECK(acts(&out, 1, VRRP_ACT_NOTIFY));
 	CHECK_EQ_INT(vrrp_sm_next(&sm), 0);
@@ -132,7 +132,7 @@ TEST(vrrp_sm_master_sends_adverts_and_garp_bursts_on_time)
 
 	c.garp_refresh_us = 2 * S;
 	vrrp_sm_init(&sm, &c);
-	vrrp_sm_start(&sm, 0 + S, true, &out);
+	vrrp_sm_start(&sm, 0 + S, true, NULL, &out);
 	vrrp_sm_timer(&sm, S + 100 * MS, &out);
 	CHECK(acts(&out, 1, VRRP_ACT_ADVERT));
 	CHECK_EQ_INT(vrrp_sm_next(&sm), S + 200 * MS);
@@ -155,7 +155,7 @@ TEST(vrrp_sm_adverts_fall_on_multiples_of_the_interval)
 	struct vrrp_out out;
 
 	vrrp_sm_init(&sm, &c);
-	vrrp_sm_start(&sm, 7 * S + 37 * MS, true, &out);
+	vrrp_sm_start(&sm, 7 * S + 37 * MS, true, NULL, &out);
 	CHECK(acts(&out, 4, VRRP_ACT_VIPS_ADD, VRRP_ACT_ADVERT, VRRP_ACT_GARP, VRRP_ACT_NOTIFY));
 	/* Never more than an interval after the last one. */
 	CHECK_EQ_INT(vrrp_sm_next(&sm), 7 * S + 100 * MS);
@@ -318,7 +318,9 @@ TEST(vrrp_sm_link_loss_as_master_removes_addresses_and_faults)
 
 	make_master(&sm, 100, "192.0.2.1");
 	vrrp_sm_link(&sm, 1003 * S, false, &out);
-	CHECK(acts(&out, 2, VRRP_ACT_VIPS_DEL, VRRP_ACT_NOTIFY));
+	/* A priority-0 advert first, as keepalived (the daemon sends
+	 * nothing without a carrier). */
+	CHECK(acts(&out, 3, VRRP_ACT_ADVERT_STOP, VRRP_ACT_VIPS_DEL, VRRP_ACT_NOTIFY));
 	CHECK_EQ_INT(sm.state, VRRP_STATE_FAULT);
 	CHECK_EQ_INT(vrrp_sm_next(&sm), 0);
 	vrrp_sm_recv(&sm, 1003 * S, &a, &out);	/* ignored in FAULT */
@@ -345,4 +347,129 @@ TEST(vrrp_sm_shutdown_resigns_a_master_before_removing_addresses)
 	vrrp_sm_shutdown(&b, 1003 * S, &out);
 	CHECK(acts(&out, 1, VRRP_ACT_NOTIFY));
 	CHECK_EQ_STR(vrrp_state_name(b.state), "STOP");
+}
+
+TEST(vrrp_sm_priority_change_is_advertised_at_once_by_a_master_and_moves_a_backups_timer)
+{
+	struct vrrp_sm sm;
+	struct vrrp_out out;
+	uint64_t due;
+
+	make_master(&sm, 100, "192.0.2.1");
+	vrrp_sm_set_priority(&sm, 1010 * S, 90, &out);
+	CHECK(acts(&out, 1, VRRP_ACT_ADVERT));
+	CHECK_EQ_INT(sm.prio, 90);
+	CHECK_EQ_INT(sm.master_prio, 90);
+	vrrp_sm_set_priority(&sm, 1010 * S, 90, &out);	/* no change, nothing */
+	CHECK_EQ_INT(out.n, 0);
+
+	start_backup(&sm, conf(3, 100, 100 * MS), "192.0.2.1");
+	due = vrrp_sm_next(&sm);
+	/* 156 -> 146 of 256 of 0.1 s: the timer moves 3.9 ms earlier. */
+	vrrp_sm_set_priority(&sm, 1000 * S + 10 * MS, 110, &out);
+	CHECK_EQ_INT(out.n, 0);
+	CHECK_EQ_INT(vrrp_sm_next(&sm), due - (60937 - 57031));
+	/* Skew_Time now follows the effective priority. */
+	CHECK_EQ_INT(vrrp_sm_skew_us(&sm), 57031);
+}
+
+TEST(vrrp_sm_fault_from_master_resigns_and_recovery_starts_a_fresh_backup)
+{
+	struct vrrp_sm sm;
+	struct vrrp_out out;
+
+	make_master(&sm, 100, "192.0.2.1");
+	vrrp_sm_set_fault(&sm, 1010 * S, true, "track script x failed", &out);
+	CHECK(acts(&out, 3, VRRP_ACT_ADVERT_STOP, VRRP_ACT_VIPS_DEL, VRRP_ACT_NOTIFY));
+	CHECK_EQ_INT(sm.state, VRRP_STATE_FAULT);
+	CHECK_EQ_STR(sm.reason, "track script x failed");
+	vrrp_sm_set_fault(&sm, 1011 * S, true, "again", &out);
+	CHECK_EQ_INT(out.n, 0);
+	vrrp_sm_set_fault(&sm, 1012 * S, false, "tracking: nothing is down any more", &out);
+	CHECK(acts(&out, 1, VRRP_ACT_NOTIFY));
+	CHECK_EQ_INT(sm.state, VRRP_STATE_BACKUP);
+	CHECK_EQ_INT(vrrp_sm_next(&sm), 1012 * S + 360937);
+}
+
+TEST(vrrp_sm_start_in_fault_says_why)
+{
+	struct vrrp_sm sm;
+	struct vrrp_sm_conf c = conf(3, 100, 100 * MS);
+	struct vrrp_out out;
+
+	vrrp_sm_init(&sm, &c);
+	vrrp_sm_start(&sm, S, false, "tracked file /x holds 1", &out);
+	CHECK(acts(&out, 1, VRRP_ACT_NOTIFY));
+	CHECK_EQ_STR(sm.reason, "tracked file /x holds 1");
+	vrrp_sm_init(&sm, &c);
+	vrrp_sm_start(&sm, S, false, NULL, &out);
+	CHECK_EQ_STR(sm.reason, "interface not usable at start-up");
+}
+
+TEST(vrrp_sm_in_a_sync_group_waits_for_the_group_before_becoming_master)
+{
+	struct vrrp_sm sm;
+	struct vrrp_sm_conf c = conf(3, 100, 100 * MS);
+	struct vrrp_adv a = adv("192.0.2.2", 200, 10);
+	struct vrrp_out out;
+	uint64_t t;
+
+	vrrp_sm_init(&sm, &c);
+	sm.self = A("192.0.2.1");
+	sm.sync = true;
+	sm.group_ok = false;
+	vrrp_sm_start(&sm, 1000 * S, true, NULL, &out);
+	t = vrrp_sm_next(&sm);
+	vrrp_sm_timer(&sm, t, &out);
+	/* Held back: it says it wants to be master, and waits again. */
+	CHECK(acts(&out, 1, VRRP_ACT_SYNC));
+	CHECK_EQ_INT(sm.state, VRRP_STATE_BACKUP);
+	CHECK(sm.want_master);
+	CHECK_EQ_INT(vrrp_sm_next(&sm), t + 360937);
+	vrrp_sm_timer(&sm, t + 360937, &out);
+	CHECK_EQ_INT(out.n, 0);		/* already said */
+	/* A master it accepts: it no longer wants it. */
+	vrrp_sm_recv(&sm, t + 400 * MS, &a, &out);
+	CHECK(acts(&out, 1, VRRP_ACT_SYNC));
+	CHECK(!sm.want_master);
+	/* The group agrees: the next expiry makes it master. */
+	sm.group_ok = true;
+	vrrp_sm_timer(&sm, vrrp_sm_next(&sm), &out);
+	CHECK_EQ_INT(sm.state, VRRP_STATE_MASTER);
+	CHECK(sm.want_master);
+}
+
+TEST(vrrp_sm_follows_its_group_to_master_and_back_without_a_priority_zero_advert)
+{
+	struct vrrp_sm sm;
+	struct vrrp_out out;
+
+	start_backup(&sm, conf(3, 100, 100 * MS), "192.0.2.1");
+	sm.sync = true;
+	vrrp_sm_group_master(&sm, 1000 * S + 1, "sync group G: VI_2 became master", &out);
+	CHECK(acts(&out, 4, VRRP_ACT_VIPS_ADD, VRRP_ACT_ADVERT, VRRP_ACT_GARP, VRRP_ACT_NOTIFY));
+	CHECK_EQ_STR(sm.reason, "sync group G: VI_2 became master");
+	vrrp_sm_group_master(&sm, 1000 * S + 2, "again", &out);
+	CHECK_EQ_INT(out.n, 0);
+	vrrp_sm_group_backup(&sm, 1000 * S + 3, "sync group G: VI_2 left MASTER", &out);
+	CHECK(acts(&out, 2, VRRP_ACT_VIPS_DEL, VRRP_ACT_NOTIFY));
+	CHECK_EQ_INT(sm.state, VRRP_STATE_BACKUP);
+	CHECK(!sm.want_master);
+	CHECK_EQ_INT(sm.released_master, 1);
+}
+
+TEST(vrrp_sm_owner_in_a_sync_group_waits_for_the_group_too)
+{
+	struct vrrp_sm sm;
+	struct vrrp_sm_conf c = conf(3, 255, 100 * MS);
+	struct vrrp_out out;
+
+	vrrp_sm_init(&sm, &c);
+	sm.sync = true;
+	vrrp_sm_start(&sm, S, true, NULL, &out);
+	CHECK_EQ_INT(sm.state, VRRP_STATE_BACKUP);
+	CHECK_EQ_INT(vrrp_sm_next(&sm), S + 390);	/* Skew_Time at 255 */
+	sm.group_ok = true;
+	vrrp_sm_timer(&sm, S + 390, &out);
+	CHECK_EQ_INT(sm.state, VRRP_STATE_MASTER);
 }

@@ -132,10 +132,6 @@ add_instance() {
 	grep -q 'label eth0:1' "$T/lb6.conf"
 	kill -HUP "${E2E_PID[lb5]}" "${E2E_PID[lb6]}"
 	wait_until 5 grep -qF 'hakit: vrrp_instance VIP_1 changed: vrrpd re-reads its configuration' "$T/lb5.log"
-	wait_until 10 eval 'placed 192.0.2.10 lb5 || grep -q "reloading is not supported yet" "$T/lb5.log"'
-	if grep -q "reloading is not supported yet" "$T/lb5.log"; then
-		skip "vrrpd does not re-read its configuration on SIGHUP yet (issue 6)"
-	fi
 	wait_placed 10 192.0.2.10 lb5
 	placed 192.0.2.3 lb5
 	[ "$(child_pid lb5 VIP_1)" = "$vi1" ]

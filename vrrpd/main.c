@@ -4,6 +4,7 @@
 #include "exitcode.h"
 #include "log.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,20 +30,32 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	struct vrrp_conf *c = malloc(sizeof(*c));
+	/* Static, not on the heap: an exit on a usage error must not look
+	 * like a leak to LeakSanitizer, and the daemon keeps it for life. */
+	static struct vrrp_conf conf;
+	struct vrrp_conf *c = &conf;
 	struct hk_err e;
 	bool usage_err;
 	int code, r;
 
+	sigset_t early;
+
+	/* The signals the loop reads from a signalfd are blocked from the
+	 * first instruction: a SIGUSR1 (or SIGHUP) sent while vrrpd starts
+	 * would otherwise kill it; blocked, it waits for the loop. */
+	sigemptyset(&early);
+	sigaddset(&early, SIGTERM);
+	sigaddset(&early, SIGINT);
+	sigaddset(&early, SIGHUP);
+	sigaddset(&early, SIGUSR1);
+	sigaddset(&early, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &early, NULL);
 	hk_log_init("vrrpd", HK_LOG_STDERR, LOG_INFO);
-	if (!c)
-		hk_die(HK_EXIT_FAIL, "out of memory");
 	vrrp_conf_init(c);
 	r = vrrp_apply_args(argc, argv, c, &e, &usage_err);
 	if (r == 1) {
 		fputs(usage, stdout);
 		vrrp_conf_free(c);
-		free(c);
 		return HK_EXIT_OK;
 	}
 	if (r < 0 && usage_err) {
@@ -62,6 +75,5 @@ int main(int argc, char **argv)
 		code = vrrp_run(c, argc, argv);
 	}
 	vrrp_conf_free(c);
-	free(c);
 	return code;
 }

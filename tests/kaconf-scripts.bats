@@ -69,9 +69,9 @@ conf() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "kaconf: $T/k.conf:7:12: warning: no script_user and no user keepalived_script here: '$T/bin/hook' and the other scripts run as root, as keepalived runs them (vrrpd is told allow-root-scripts); set script_user, or create the user keepalived_script" ]
 	grep -qx 'allow-root-scripts' "$T/p/VIP_1.conf"
-	! grep -q '^script-user' "$T/p/VIP_1.conf"
+	! grep -q '^script-user' "$T/p/VIP_1.conf" || false
 	# hakit's own hooks run as its user (root): no script_user plan line
-	! grep -q '^script_user' <<<"$output"
+	! grep -q '^script_user' <<<"$output" || false
 	run on_host "" kaconf -c "$T/k.conf"
 	[ "${lines[1]}" = "kaconf: $T/k.conf: configuration OK (1 warning)" ]
 }
@@ -82,7 +82,7 @@ conf() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "kaconf: $T/k.conf:7:12: note: no script_user: '$T/bin/hook' and the other scripts run as keepalived_script, as keepalived runs them" ]
 	grep -qx 'script-user keepalived_script' "$T/p/VIP_1.conf"
-	! grep -q 'allow-root-scripts' "$T/p/VIP_1.conf"
+	! grep -q 'allow-root-scripts' "$T/p/VIP_1.conf" || false
 	grep -qx "script_user${TAB:=$'\t'}keepalived_script$TAB-" <<<"$output"
 }
 
@@ -132,7 +132,7 @@ conf() {
 	run --separate-stderr on_host "" kaconf -o "$T/p" "$T/k.conf"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	! grep -q 'script-user\|allow-root-scripts' "$T/p/VIP_1.conf"
+	! grep -q 'script-user\|allow-root-scripts' "$T/p/VIP_1.conf" || false
 }
 
 # group FILE [HOOK LINES]: the seeds' VG_1 with HOOK LINES in the group
@@ -193,7 +193,7 @@ group() {
 	[[ "$output" == *"$T/k.conf:10:5: warning: 'notify_backup' of a sync group"* ]]
 	[[ "$output" == *"$T/k.conf:11:5: warning: 'notify_fault' of a sync group"* ]]
 	[[ "$output" == *"$T/k.conf:12:5: warning: 'notify_stop' of a sync group"* ]]
-	! grep -q 'group-notify' "$T/p/VI_1.conf"
+	! grep -q 'group-notify' "$T/p/VI_1.conf" || false
 }
 
 @test "a sync group's notify that cannot run here is left out; one others may write is refused under enable_script_security" {
@@ -201,7 +201,7 @@ group() {
 	run on_host "" kaconf -o "$T/p" "$T/k.conf"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"kaconf: $T/k.conf:9:12: warning: notify: '/nonexistent/vg.sh' cannot be run here (No such file or directory): left out, as keepalived disables it"* ]]
-	! grep -q 'group-notify' "$T/p/VI_1.conf"
+	! grep -q 'group-notify' "$T/p/VI_1.conf" || false
 	chmod 0777 "$T/bin"
 	group "$T/k.conf" "notify $T/bin/hook"
 	sed -i 's/script_user root/&\n    enable_script_security/' "$T/k.conf"

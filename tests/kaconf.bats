@@ -139,7 +139,7 @@ dump-file /run/hakit/vrrp/VI_1.json" ]
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %a "$T/p/VI_1.pass")" = 600 ]
 	[ "$(cat "$T/p/VI_1.pass")" = 1111 ]
-	! grep -q 1111 "$T/p/VI_1.conf"
+	! grep -q 1111 "$T/p/VI_1.conf" || false
 	[[ "$output" != *1111* && "$stderr" != *1111* ]]
 }
 
@@ -255,7 +255,7 @@ tcp 192.168.31.103:80 --timeout 1 --retry 2 --delay-before-retry 2 --name c4" ]
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"conf.d/www.ming.org.conf:15:5: warning: unknown keyword 'unicast' in vrrp_instance VI_1; the line is ignored (did you mean 'unicast_src_ip'?)"* ]]
 	plan "$T/etc/keepalived.conf"
-	! grep -q unicast-src "$T/p/VI_1.conf"
+	! grep -q unicast-src "$T/p/VI_1.conf" || false
 	grep -qx 'unicast-peer 10.1.1.1' "$T/p/VI_1.conf"
 	grep -qx 'priority 90' "$T/p/VI_1.conf"
 }

@@ -8,7 +8,9 @@
 #include "parse.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -397,6 +399,8 @@ static void drop_missing(struct kc_ctx *c, const char *kw, struct kc_cmd **cmd)
 
 static void drop_missing_notify(struct kc_ctx *c, struct kc_conf *conf)
 {
+	for (struct kc_group *g = conf->groups; g; g = g->next)
+		drop_missing(c, "notify", &g->notify);
 	for (struct kc_inst *in = conf->insts; in; in = in->next) {
 		drop_missing(c, "notify", &in->notify);
 		drop_missing(c, "notify_master", &in->notify_master);
@@ -418,6 +422,8 @@ static void check_security(struct kc_ctx *c, const struct kc_conf *conf)
 {
 	for (const struct kc_script *s = conf->scripts; s; s = s->next)
 		secure_cmd(c, &s->cmd);
+	for (const struct kc_group *g = conf->groups; g; g = g->next)
+		secure_cmd(c, g->notify);
 	for (const struct kc_inst *in = conf->insts; in; in = in->next) {
 		secure_cmd(c, in->notify);
 		secure_cmd(c, in->notify_master);
@@ -435,6 +441,111 @@ static void check_security(struct kc_ctx *c, const struct kc_conf *conf)
 				if (ck->has_misc)
 					secure_cmd(c, &ck->misc);
 		}
+	}
+}
+
+/* ---- whom scripts run as ------------------------------------------------ */
+
+/* The first script hakit will run (a tracked vrrp_script, a notify or
+ * quorum script, a MISC_CHECK), or NULL if there is none. */
+static const struct kc_cmd *first_script(const struct kc_conf *conf)
+{
+	for (const struct kc_inst *in = conf->insts; in; in = in->next) {
+		const struct kc_cmd *hooks[] = { in->notify, in->notify_master,
+						 in->notify_backup, in->notify_fault,
+						 in->notify_stop };
+
+		for (const struct kc_track *t = in->tracks; t; t = t->next)
+			if (t->kind == KC_TRACK_SCRIPT)
+				return &t->script->cmd;
+		for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+			if (hooks[i])
+				return hooks[i];
+	}
+	for (const struct kc_group *g = conf->groups; g; g = g->next)
+		if (g->notify)
+			return g->notify;
+	for (const struct kc_vs *vs = conf->vss; vs; vs = vs->next) {
+		if (vs->quorum_up || vs->quorum_down)
+			return vs->quorum_up ? vs->quorum_up : vs->quorum_down;
+		for (const struct kc_rs *rs = vs->rs; rs; rs = rs->next) {
+			if (rs->notify_up || rs->notify_down)
+				return rs->notify_up ? rs->notify_up : rs->notify_down;
+			for (const struct kc_check *ck = rs->checks; ck; ck = ck->next)
+				if (ck->has_misc)
+					return &ck->misc;
+		}
+	}
+	return NULL;
+}
+
+static bool user_exists(const struct kc_ctx *c, const char *name)
+{
+	return c->user_exists ? c->user_exists(name) : getpwnam(name) != NULL;
+}
+
+static bool group_exists(const struct kc_ctx *c, const char *name)
+{
+	return c->group_exists ? c->group_exists(name) : getgrnam(name) != NULL;
+}
+
+#define KC_DEFAULT_USER "keepalived_script"
+#define KC_HAKIT_USER "hakit_script"
+
+/*
+ * keepalived 2.2.7 runs scripts as script_user; without it, as the user
+ * keepalived_script if it exists, else as root (it warns, and with
+ * enable_script_security disables every script instead).  vrrpd runs
+ * them as --script-user, else hakit_script if it exists, and as root only
+ * with --allow-root-scripts.  The choice is made here, where kaconf runs
+ * (the supervisor runs it on the host, at start and on each reload), and
+ * written out: script-user for vrrpd and the plan, or allow-root-scripts.
+ */
+static void resolve_script_user(struct kc_ctx *c, struct kc_conf *conf)
+{
+	const struct kc_cmd *first = first_script(conf);
+
+	if (conf->script_user) {
+		const char *what = NULL, *name = NULL;
+
+		if (!user_exists(c, conf->script_user))
+			what = "user", name = conf->script_user;
+		else if (conf->script_group && !group_exists(c, conf->script_group))
+			what = "group", name = conf->script_group;
+		if (!what)
+			return;
+		if (first)
+			kc_error(c, &conf->script_user_pos, "script_user: there is no %s '%s' "
+				 "here; keepalived would run no script ('%s' and the others), "
+				 "and vrrpd would not start", what, name, first->w[0]);
+		else
+			kc_warn(c, &conf->script_user_pos, "script_user: there is no %s '%s' "
+				"here (no script runs, so nothing uses it)", what, name);
+		return;
+	}
+	if (!first)
+		return;
+	if (user_exists(c, KC_DEFAULT_USER)) {
+		conf->script_user = KC_DEFAULT_USER;
+		kc_note(c, &first->pos, "no script_user: '%s' and the other scripts run "
+			"as %s, as keepalived runs them", first->w[0], KC_DEFAULT_USER);
+	} else if (user_exists(c, KC_HAKIT_USER)) {
+		conf->script_user = KC_HAKIT_USER;
+		kc_warn(c, &first->pos, "no script_user and no user %s here: keepalived "
+			"would run '%s' and the other scripts as root; they run as %s, the "
+			"user made for hakit's scripts (set 'script_user root' for keepalived's "
+			"behaviour)", KC_DEFAULT_USER, first->w[0], KC_HAKIT_USER);
+	} else if (conf->script_security) {
+		kc_error(c, &first->pos, "enable_script_security without script_user: "
+			 "keepalived runs scripts as %s, which does not exist here, so it "
+			 "disables every script ('%s' and the others); set script_user or "
+			 "create the user", KC_DEFAULT_USER, first->w[0]);
+	} else {
+		conf->allow_root_scripts = true;
+		kc_warn(c, &first->pos, "no script_user and no user %s here: '%s' and the "
+			"other scripts run as root, as keepalived runs them (vrrpd is told "
+			"allow-root-scripts); set script_user, or create the user %s",
+			KC_DEFAULT_USER, first->w[0], KC_DEFAULT_USER);
 	}
 }
 
@@ -480,6 +591,7 @@ void kc_conf_build(struct kc_ctx *c, struct kc_stmt *top, struct kc_conf *conf)
 	kc_dispatch(c, conf, top, top_kw, top_unsup, "the top level", NULL);
 	kc_vrrp_finish(c, conf);
 	drop_missing_notify(c, conf);
+	resolve_script_user(c, conf);
 	if (conf->script_security)
 		check_security(c, conf);
 }

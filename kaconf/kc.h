@@ -45,6 +45,10 @@ struct kc_ctx {
 	FILE *diag;		/* where diagnostics go (stderr) */
 	unsigned errors, warnings, notes;
 	bool quiet;		/* -q: errors only */
+	/* Whether a user or group exists here; NULL: getpwnam(3) and
+	 * getgrnam(3) (unit tests give their own). */
+	bool (*user_exists)(const char *name);
+	bool (*group_exists)(const char *name);
 };
 
 /* "kaconf: FILE:LINE:COL: error: ..." and friends.  A NULL position
@@ -219,6 +223,7 @@ struct kc_group {
 		struct kc_member *next;
 	} *members;
 	bool tracking_weight;
+	struct kc_cmd *notify;		/* the generic group hook */
 	struct kc_group *next;
 };
 
@@ -311,6 +316,10 @@ struct kc_conf {
 	/* global_defs */
 	struct hk_addr mcast4, mcast6;
 	const char *script_user, *script_group;
+	struct kc_pos script_user_pos;
+	/* Scripts run as root with nobody named: no script_user, and neither
+	 * keepalived_script nor hakit_script exists (kc_conf_build). */
+	bool allow_root_scripts;
 	bool script_security, strict;
 	long garp_delay, garp_repeat, garp_refresh;	/* -1: not given */
 	unsigned version;				/* 0: not given */

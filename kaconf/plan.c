@@ -355,25 +355,33 @@ static void write_vrrpd(struct out *w, const struct kc_conf *conf,
 	fprintf(f, "garp-repeat %ld\n", in->garp_repeat);
 	if (in->garp_refresh)
 		fprintf(f, "garp-refresh %ld\n", in->garp_refresh);
-	if (in->notify)
-		fprintf(f, "notify %s\n", in->notify->w[0]);
+	opt_cmd(w, f, "notify", in->notify);
 	opt_cmd(w, f, "notify-master", in->notify_master);
 	opt_cmd(w, f, "notify-backup", in->notify_backup);
 	opt_cmd(w, f, "notify-fault", in->notify_fault);
 	opt_cmd(w, f, "notify-stop", in->notify_stop);
-	/* vrrpd never drops what is sent to its VIPs (accept mode, as
-	 * keepalived's default) and takes no "accept" line: only turning
-	 * accept mode off is written, which vrrpd refuses until it can */
-	if (!in->accept)
-		fprintf(f, "no-accept\n");
+	/* spelled out either way: vrrpd's default depends on strict */
+	fprintf(f, "%s\n", in->accept ? "accept" : "no-accept");
 	if (in->strict)
 		fprintf(f, "strict\n");
 	if (in->vmac)
 		fprintf(f, "vmac\n");
-	if (in->group)
+	if (in->group) {
+		const struct kc_group *g = conf->groups;
+
+		while (g && strcmp(g->name, in->group) != 0)
+			g = g->next;
 		fprintf(f, "sync-group %s\n", in->group);
+		/* the members of this run meet under its run directory, not
+		 * with another supervisor's of the same group name */
+		fprintf(f, "sync-dir %s/sync\n", w->o->rundir);
+		if (g)
+			opt_cmd(w, f, "group-notify", g->notify);
+	}
 	if (conf->script_user)
 		fprintf(f, "script-user %s\n", conf->script_user);
+	else if (conf->allow_root_scripts)
+		fprintf(f, "allow-root-scripts\n");
 	for (const struct kc_track *t = in->tracks; t; t = t->next) {
 		switch (t->kind) {
 		case KC_TRACK_SCRIPT:

@@ -73,6 +73,7 @@ static void g_script_user(struct kc_ctx *c, struct kc_conf *conf,
 		}
 	conf->script_user = st->w[1].s;
 	conf->script_group = st->n > 2 ? st->w[2].s : NULL;
+	conf->script_user_pos = st->w[1].pos;
 }
 
 static void g_flag(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
@@ -766,14 +767,9 @@ static void i_notify(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	(void)conf;
 	if (!cmd)
 		return;
+	/* The generic hook's own arguments come first, then INSTANCE NAME
+	 * STATE PRIORITY, with vrrpd as with keepalived. */
 	if (strcmp(k, "notify") == 0) {
-		if (cmd->n > 1) {
-			kc_error(c, &st->w[1].pos,
-				 "notify: vrrpd calls its generic hook as HOOK INSTANCE NAME "
-				 "STATE PRIORITY and takes no arguments of its own; use a "
-				 "wrapper script or notify_master/notify_backup/notify_fault");
-			return;
-		}
 		in->notify = cmd;
 	} else if (strcmp(k, "notify_master") == 0) {
 		in->notify_master = cmd;
@@ -924,19 +920,34 @@ static void sg_tracking_weight(struct kc_ctx *c, struct kc_conf *conf,
 		g->tracking_weight = true;
 }
 
+/* The group's generic hook: every member's vrrpd is given it as
+ * --group-notify, and the group's leader runs it (HOOK GROUP NAME STATE 0),
+ * as keepalived runs it once for the group. */
+static void sg_notify(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
+		      void *obj)
+{
+	struct kc_group *g = obj;
+	struct kc_cmd *cmd = kc_arg_cmd(c, st, true);
+
+	(void)conf;
+	if (cmd)
+		g->notify = cmd;
+}
+
 static void sg_unsup_hook(struct kc_ctx *c, struct kc_conf *conf,
 			  struct kc_stmt *st, void *obj)
 {
 	(void)conf; (void)obj;
 	kc_warn(c, &st->w[0].pos,
-		"'%s' of a sync group is not supported by hakit yet; put the hook on "
-		"the member instances; ignored", st->w[0].s);
+		"'%s' of a sync group: vrrpd has only the generic group hook "
+		"('notify', run as HOOK GROUP NAME STATE 0); use it and switch on "
+		"STATE; ignored", st->w[0].s);
 }
 
 static const struct kc_kw group_kw[] = {
 	{ "group", sg_group, KC_KW_BLOCK },
 	{ "sync_group_tracking_weight", sg_tracking_weight, KC_KW_NOBLOCK },
-	{ "notify", sg_unsup_hook, 0 },
+	{ "notify", sg_notify, KC_KW_NOBLOCK },
 	{ "notify_master", sg_unsup_hook, 0 },
 	{ "notify_backup", sg_unsup_hook, 0 },
 	{ "notify_fault", sg_unsup_hook, 0 },
@@ -1035,8 +1046,8 @@ static void resolve_tracks(struct kc_ctx *c, struct kc_conf *conf,
 			else
 				kc_note(c, &t->pos,
 					"track_file %s with weight 0: a non-zero number in %s "
-					"means FAULT; vrrpd also takes a missing file as FAULT, "
-					"keepalived as 0 (healthy)",
+					"means FAULT; a missing or empty file counts as 0 "
+					"(healthy), as in keepalived",
 					t->name, t->tfile->path);
 		}
 		if (ok)
@@ -1224,6 +1235,8 @@ void kc_vrrp_finish(struct kc_ctx *c, struct kc_conf *conf)
 {
 	for (const struct kc_script *s = conf->scripts; s; s = s->next)
 		check_cmd(c, "script", &s->cmd);
+	for (const struct kc_group *g = conf->groups; g; g = g->next)
+		check_cmd(c, "notify", g->notify);
 	/* "PATH:WEIGHT" for vrrpd: a ':' in the path would read as the weight */
 	for (const struct kc_tfile *t = conf->tfiles; t; t = t->next)
 		if (strchr(t->path, ':'))

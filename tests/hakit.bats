@@ -22,6 +22,9 @@ setup() {
 }
 
 teardown() {
+	# fake vrrpd made to ignore SIGTERM go first, so that hakit can stop
+	[ -e "$FK/vrrpd.stubborn" ] &&
+		awk '$1 == "start" { print $3 }' "$FK/vrrpd.log" | xargs -r kill -KILL 2>/dev/null
 	bg_cleanup
 }
 
@@ -41,6 +44,7 @@ fi
 mkdir -p "${sf%/*}"
 echo "$name MASTER 100" >"$sf"
 trap 'echo "stop $name $$" >>"$HK_FAKE/vrrpd.log"; exit 0' TERM
+[ -e "$HK_FAKE/vrrpd.stubborn" ] && trap 'echo "ignore $name $$" >>"$HK_FAKE/vrrpd.log"' TERM
 trap 'echo "hup $name $$" >>"$HK_FAKE/vrrpd.log"' HUP
 while :; do sleep 0.2 & wait $!; done
 EOF
@@ -239,7 +243,7 @@ EOF
 	logs "is down (HTTP_GET 198.51.100.1:80/index.html: timed out): disabled (weight 0)"
 	hc "UP c1"
 	ipvs_has "set dest tcp 192.0.2.100:80 198.51.100.1:80 weight 2"
-	! grep -q 'del dest' "$FK/ipvsctl.log"
+	! grep -q 'del dest' "$FK/ipvsctl.log" || false
 }
 
 @test "quorum loss and regain with hysteresis bring the sorry server in and out" {
@@ -260,7 +264,7 @@ EOF
 	# weight 2 < 3+1: still down, and the table does not move
 	hc "UP c1"
 	logs "is up: left out while the sorry server stands in"
-	! grep -q '^add dest tcp 192.0.2.100:80 198.51.100.1:80' "$FK/ipvsctl.log"
+	! grep -q '^add dest tcp 192.0.2.100:80 198.51.100.1:80' "$FK/ipvsctl.log" || false
 	hc "UP c2"
 	ipvs_has "del dest tcp 192.0.2.100:80 203.0.113.9:8080 --idempotent"
 	ipvs_has "add dest tcp 192.0.2.100:80 198.51.100.1:80 mode dr weight 2 --idempotent"
@@ -275,7 +279,7 @@ EOF
 	start "$T/k.conf"
 	# all down at start: no quorum, the sorry server stands in
 	grep -qx -- '-a -t 192.0.2.100:80 -r 203.0.113.9:80 -g -w 1' "$FK/applied.1"
-	! grep -q '198.51.100' "$FK/applied.1"
+	! grep -q '198.51.100' "$FK/applied.1" || false
 	[ "$(cat "$FK/hcheck.log")" = "watch -f $T/run/plan/watch-2s-down.list --interval 2 --rise 1 --fall 1 --initial down" ]
 	hc "UP c2"
 	ipvs_has "del dest tcp 192.0.2.100:80 203.0.113.9:80 --idempotent"
@@ -331,13 +335,13 @@ EOF
 	kill -HUP "$HAKIT_PID"
 	logs "reload failed, keeping the running configuration: kaconf: $T/k.conf:29:44: error: delay_loop: 'x' is not a number of seconds"
 	[ "$(grep -c '^start ' "$FK/vrrpd.log")" -eq 1 ]
-	! grep -q '^hup\|^stop' "$FK/vrrpd.log"
+	! grep -q '^hup\|^stop' "$FK/vrrpd.log" || false
 	hc "DOWN c1 refused"
 	ipvs_has "del dest tcp 192.0.2.100:80 198.51.100.1:80 --idempotent"
 }
 
-@test "SIGHUP applies only the difference: an unchanged vrrpd runs on, a changed one re-reads, health is kept" {
-	conf_lvs
+# add_vi2: a second instance, VI_2 on eth1, after conf_lvs's
+add_vi2() {
 	cat >>"$T/k.conf" <<EOF
 vrrp_instance VI_2 {
     interface eth1
@@ -345,23 +349,183 @@ vrrp_instance VI_2 {
     virtual_ipaddress { 198.51.100.100 }
 }
 EOF
+}
+
+# pid_of NAME: the pid of the last fake vrrpd started for NAME
+pid_of() {
+	awk -v n="$1" '$1 == "start" && $2 == n { p = $3 } END { print p }' "$FK/vrrpd.log"
+}
+
+starts_of() {
+	grep -c "^start $1 " "$FK/vrrpd.log"
+}
+
+# started NAME N: the fake vrrpd for NAME has started N times
+started() {
+	[ "$(starts_of "$1")" = "$2" ]
+}
+
+@test "SIGHUP applies only the difference: an unchanged vrrpd runs on, a changed one re-reads, health is kept" {
+	conf_lvs
+	add_vi2
 	start "$T/k.conf"
 	wait_until 5 grep -q "^start VI_2 " "$FK/vrrpd.log"
 	hc "DOWN c1 refused"
 	ipvs_has "del dest tcp 192.0.2.100:80 198.51.100.1:80 --idempotent"
-	sed -i 's/virtual_router_id 52/virtual_router_id 53/' "$T/k.conf"
+	# a VIP: vrrpd changes it in place
+	sed -i 's/198.51.100.100 }/198.51.100.101 }/' "$T/k.conf"
 	sed -i 's/real_server 198.51.100.2 80 {/real_server 198.51.100.4 80 { weight 7 }\n    &/' "$T/k.conf"
 	kill -HUP "$HAKIT_PID"
 	logs "reloaded: 2 instance(s), 1 virtual server(s); 1 vrrpd told to re-read"
 	wait_until 5 grep -q '^hup VI_2 ' "$FK/vrrpd.log"
-	! grep -q '^hup VI_1 \|^stop ' "$FK/vrrpd.log"
+	! grep -q '^hup VI_1 \|^stop ' "$FK/vrrpd.log" || false
 	[ "$(grep -c '^start ' "$FK/vrrpd.log")" -eq 2 ]
 	ipvs_has "apply $T/run/plan/ipvs.rules"
 	# the server that was down stays out of the new desired state; the new one is in
-	! grep -q '198.51.100.1:80' "$FK/applied.2"
+	! grep -q '198.51.100.1:80' "$FK/applied.2" || false
 	grep -qx -- '-a -t 192.0.2.100:80 -r 198.51.100.4:80 -g -w 7' "$FK/applied.2"
 	hc "UP c1"
 	ipvs_has "add dest tcp 192.0.2.100:80 198.51.100.1:80 mode dr weight 2 --idempotent"
+}
+
+@test "SIGHUP with a changed VRID stops that instance's vrrpd and starts it again instead of signalling it" {
+	conf_lvs
+	add_vi2
+	start "$T/k.conf"
+	wait_until 5 grep -q "^start VI_2 " "$FK/vrrpd.log"
+	local old
+	old=$(pid_of VI_2)
+	sed -i 's/virtual_router_id 52/virtual_router_id 53/' "$T/k.conf"
+	kill -HUP "$HAKIT_PID"
+	logs "vrrp_instance VI_2 changed its VRID, which vrrpd cannot change in place: it stops and starts again"
+	logs "reloaded: 2 instance(s), 1 virtual server(s); 0 vrrpd told to re-read, 0 child(ren) started, 0 stopped, 1 vrrpd started again"
+	logs "vrrpd for VI_2 stopped (status 0); starting it with its new configuration"
+	wait_until 5 started VI_2 2
+	# the old one stopped before the new one started, on the new file
+	[ "$(grep -n "^stop VI_2 $old\$" "$FK/vrrpd.log" | cut -d: -f1)" -lt \
+		"$(grep -n "^start VI_2 $(pid_of VI_2) " "$FK/vrrpd.log" | cut -d: -f1)" ]
+	grep -qx 'vrid 53' "$T/run/plan/VI_2.conf"
+	! grep -q '^hup \|^stop VI_1 ' "$FK/vrrpd.log" || false
+	[ "$(starts_of VI_1)" = 1 ]
+	# a start for a new configuration is no failure: no restart counted
+	wait_until 5 grep -qx "child	vrrpd for VI_2	$(pid_of VI_2)	0" "$T/run/status"
+	! grep -q 'exited with status\|restarting' "$LOG" || false
+}
+
+@test "SIGHUP with another interface, VRRP version, use_vmac or sync group starts the vrrpd again, saying which" {
+	conf_lvs
+	add_vi2
+	start "$T/k.conf"
+	wait_until 5 grep -q "^start VI_2 " "$FK/vrrpd.log"
+	local n=1 change
+	for change in 's/interface eth1/interface eth2/|its interface' \
+		's/virtual_router_id 52/&\n    version 3/|its VRRP version' \
+		's/virtual_router_id 52/&\n    use_vmac/|use_vmac' \
+		'$a vrrp_sync_group VG_2 {\n group {\n  VI_2\n }\n}|its sync group'; do
+		sed -i "${change%|*}" "$T/k.conf"
+		kill -HUP "$HAKIT_PID"
+		n=$((n + 1))
+		wait_until 5 started VI_2 "$n"
+		logs "vrrp_instance VI_2 changed ${change#*|}, which vrrpd cannot change in place"
+	done
+	! grep -q '^hup ' "$FK/vrrpd.log" || false
+	[ "$(starts_of VI_1)" = 1 ]
+}
+
+@test "SIGHUP with a first hook starts vrrpd again, a changed hook is re-read, another script user starts it again" {
+	conf_lvs
+	add_vi2
+	start "$T/k.conf"
+	wait_until 5 grep -q "^start VI_2 " "$FK/vrrpd.log"
+	sed -i "s|virtual_router_id 52|&\n    notify_master \"$T/bin/hook m\"|" "$T/k.conf"
+	kill -HUP "$HAKIT_PID"
+	logs "vrrp_instance VI_2 changed its hooks or track scripts (there were none), which vrrpd cannot change in place"
+	wait_until 5 started VI_2 2
+	local p2
+	p2=$(pid_of VI_2)
+	# the hook with another argument: in place
+	sed -i "s|$T/bin/hook m\"|$T/bin/hook m2\"|" "$T/k.conf"
+	kill -HUP "$HAKIT_PID"
+	wait_until 5 grep -qx "hup VI_2 $p2" "$FK/vrrpd.log"
+	logs "vrrp_instance VI_2 changed: vrrpd re-reads its configuration"
+	# scripts run as another user: VI_2 starts again, VI_1 (no script of
+	# its own) re-reads
+	sed -i 's/global_defs { router_id t }/global_defs {\n    router_id t\n    script_user nobody\n}/' "$T/k.conf"
+	kill -HUP "$HAKIT_PID"
+	logs "vrrp_instance VI_2 changed the user its scripts run as, which vrrpd cannot change in place"
+	wait_until 5 started VI_2 3
+	wait_until 5 grep -q "^hup VI_1 " "$FK/vrrpd.log"
+	[ "$(starts_of VI_1)" = 1 ]
+}
+
+@test "a vrrpd that does not stop to start again is killed after HAKIT_STOP_WAIT" {
+	conf_lvs
+	add_vi2
+	touch "$FK/vrrpd.stubborn"
+	HAKIT_STOP_WAIT=1 start "$T/k.conf"
+	wait_until 5 grep -q "^start VI_2 " "$FK/vrrpd.log"
+	local old
+	old=$(pid_of VI_2)
+	sed -i 's/interface eth1/interface eth2/' "$T/k.conf"
+	kill -HUP "$HAKIT_PID"
+	wait_until 5 grep -qx "ignore VI_2 $old" "$FK/vrrpd.log"
+	logs "vrrpd for VI_2 did not stop in 1s; killing it"
+	logs "vrrpd for VI_2 stopped (status 137); starting it with its new configuration"
+	wait_until 5 started VI_2 2
+	! kill -0 "$old" 2>/dev/null || false
+}
+
+# sock PATH [listen]: a Unix socket file at PATH that nothing listens on
+# (what a member that died leaves), or one a process listens on.
+sock() {
+	mkdir -p "${1%/*}"
+	local prog='socket(my $s, AF_UNIX, SOCK_SEQPACKET, 0) or die "socket: $!";
+		bind($s, pack_sockaddr_un($ARGV[0])) or die "bind: $!";'
+	if [ "${2-}" = listen ]; then
+		bg perl -MSocket -e "$prog"' listen($s, 1) or die "listen: $!"; sleep 60' "$1"
+		wait_until 5 grep -q " $1\$" /proc/net/unix
+	else
+		perl -MSocket -e "$prog" "$1"
+	fi
+	[ -S "$1" ]
+}
+
+# A director whose two instances are the sync group VG_1.
+conf_group() {
+	conf_lvs
+	add_vi2
+	printf 'vrrp_sync_group VG_1 {\n group {\n  VI_1\n  VI_2\n }\n}\n' >>"$T/k.conf"
+}
+
+@test "hakit run removes the sync group sockets nothing listens on, and keeps one a process listens on" {
+	conf_group
+	local d=$T/run/sync/VG_1
+	sock "$d/VI_9.sock"
+	sock "$d/VI_1.sock"
+	sock "$d/VI_8.sock" listen
+	sock "$T/run/sync/VG_OLD/VI_5.sock"
+	start "$T/k.conf"
+	logs "sync group VG_1: removed the socket of member VI_9, which nothing listens on (left by a vrrpd that died)"
+	logs "sync group VG_1: removed the socket of member VI_1, which nothing listens on"
+	logs "sync group VG_OLD: removed the socket of member VI_5, which nothing listens on"
+	[ ! -e "$d/VI_9.sock" ] && [ ! -e "$d/VI_1.sock" ] && [ ! -e "$T/run/sync/VG_OLD" ]
+	[ -S "$d/VI_8.sock" ]
+	# vrrpd is told to meet there
+	grep -qx "sync-dir $T/run/sync" "$T/run/plan/VI_1.conf"
+}
+
+@test "SIGHUP removes the dead sockets of members no longer configured and keeps those of configured ones" {
+	conf_group
+	start "$T/k.conf"
+	local d=$T/run/sync/VG_1
+	sock "$d/VI_1.sock"
+	sock "$d/VI_7.sock"
+	kill -HUP "$HAKIT_PID"
+	logs "sync group VG_1: removed the socket of member VI_7, which nothing listens on"
+	logs "reloaded: 2 instance(s)"
+	# VI_1's is taken over by its vrrpd when it starts again
+	[ -S "$d/VI_1.sock" ] && [ ! -e "$d/VI_7.sock" ]
+	! grep -q 'member VI_1,' "$LOG" || false
 }
 
 @test "SIGTERM stops the children, runs omega's down notifiers and removes the IPVS services" {
@@ -378,7 +542,7 @@ EOF
 	[ ! -e "$T/run/hakit.pid" ] && [ ! -e "$T/run/events" ]
 	run wait "$HAKIT_PID"
 	[ "$status" -eq 0 ]
-	! pgrep -f "$T/bin/hcheck" && ! pgrep -f "tail -n 0 -F $FK/hcheck.in"
+	! pgrep -f "$T/bin/hcheck" && ! pgrep -f "tail -n 0 -F $FK/hcheck.in" || false
 }
 
 @test "hakit run -k leaves the IPVS services in place on SIGTERM" {
@@ -387,7 +551,7 @@ EOF
 	kill -TERM "$HAKIT_PID"
 	wait_until 10 grep -q 'hakit: stopped' "$LOG"
 	grep -q 'leaving the IPVS entries in place (-k)' "$LOG"
-	! grep -q 'del service' "$FK/ipvsctl.log"
+	! grep -q 'del service' "$FK/ipvsctl.log" || false
 }
 
 @test "hakit status shows instances and real servers, and --json the same as JSON" {

@@ -120,6 +120,7 @@ unicast-src 192.168.31.100
 unicast-peer 192.168.31.101
 garp-delay 5
 garp-repeat 5
+accept
 script-user root
 track-script /etc/keepalived/check_nginx.sh
 track-interval 1
@@ -138,7 +139,7 @@ dump-file /run/hakit/vrrp/VI_1.json" ]
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %a "$T/p/VI_1.pass")" = 600 ]
 	[ "$(cat "$T/p/VI_1.pass")" = 1111 ]
-	! grep -q 1111 "$T/p/VI_1.conf"
+	! grep -q 1111 "$T/p/VI_1.conf" || false
 	[[ "$output" != *1111* && "$stderr" != *1111* ]]
 }
 
@@ -206,8 +207,9 @@ tcp 192.168.31.103:80 --timeout 1 --retry 2 --delay-before-retry 2 --name c4" ]
 	[ "${lines[9]}" = "vip 192.168.126.100/24 dev eth0 label eth0:1" ]
 	[ "${lines[10]}" = "unicast-src 10.1.1.1" ]
 	[ "${lines[11]}" = "unicast-peer 10.1.1.2" ]
+	[ "${lines[14]}" = "accept" ]
 	# the notify script is not on this machine: left out, as keepalived does
-	[ "${lines[14]}" = "state-file /run/hakit/vrrp/VI_1.state" ]
+	[ "${lines[15]}" = "state-file /run/hakit/vrrp/VI_1.state" ]
 }
 
 @test "a notify script that cannot be run here is left out with a warning, one that can is kept" {
@@ -253,7 +255,7 @@ tcp 192.168.31.103:80 --timeout 1 --retry 2 --delay-before-retry 2 --name c4" ]
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"conf.d/www.ming.org.conf:15:5: warning: unknown keyword 'unicast' in vrrp_instance VI_1; the line is ignored (did you mean 'unicast_src_ip'?)"* ]]
 	plan "$T/etc/keepalived.conf"
-	! grep -q unicast-src "$T/p/VI_1.conf"
+	! grep -q unicast-src "$T/p/VI_1.conf" || false
 	grep -qx 'unicast-peer 10.1.1.1' "$T/p/VI_1.conf"
 	grep -qx 'priority 90' "$T/p/VI_1.conf"
 }
@@ -393,7 +395,10 @@ kaconf_lines() {
 
 secure_conf() {
 	cat >"$T/s.conf" <<EOF
-global_defs { enable_script_security }
+global_defs {
+    enable_script_security
+    script_user root
+}
 vrrp_script chk { script "$1 arg" }
 vrrp_instance VI_1 {
     interface eth0
@@ -411,7 +416,7 @@ EOF
 	secure_conf "$T/sec/chk.sh"
 	run kaconf -c "$T/s.conf"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"s.conf:2:26: error: enable_script_security: '$T/sec/chk.sh' may not run: '$T/sec/chk.sh' is writable by everyone (keepalived disables such scripts)"* ]]
+	[[ "$output" == *"s.conf:5:26: error: enable_script_security: '$T/sec/chk.sh' may not run: '$T/sec/chk.sh' is writable by everyone (keepalived disables such scripts)"* ]]
 	chmod 0755 "$T/sec/chk.sh"
 	chmod 0777 "$T/sec"
 	run kaconf -c "$T/s.conf"

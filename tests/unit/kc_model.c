@@ -1,5 +1,5 @@
-/* kaconf: keepalived's defaults and start-up rules, and the initial state
- * of virtual servers. */
+/* kaconf: keepalived's defaults and start-up rules, whom scripts run as,
+ * and the initial state of virtual servers. */
 #include "t.h"
 #include "../../kaconf/kc.h"
 
@@ -12,15 +12,48 @@ struct run {
 	struct kc_conf conf;
 };
 
+/* The users and groups of the host the tests pretend to be on (root, and
+ * those on_host() adds), not the machine's. */
+static const char *users[4] = { "root" }, *groups[4] = { "root" };
+
+static bool listed(const char **list, const char *name)
+{
+	for (int i = 0; i < 4 && list[i]; i++)
+		if (strcmp(list[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool fake_user(const char *name)
+{
+	return listed(users, name);
+}
+
+static bool fake_group(const char *name)
+{
+	return listed(groups, name);
+}
+
 static void build(struct run *r, const char *text)
 {
 	struct kc_stmt *top;
 
 	memset(r, 0, sizeof(*r));
 	r->c.diag = open_memstream(&r->diag, &r->dlen);
+	r->c.user_exists = fake_user;
+	r->c.group_exists = fake_group;
 	top = kc_read_buf(&r->c, "t.conf", text, strlen(text));
 	kc_conf_build(&r->c, top, &r->conf);
 	fflush(r->c.diag);
+	users[1] = users[2] = NULL;
+}
+
+/* build() on a host where the users u0 and u1 (either may be NULL) exist. */
+static void on_host(struct run *r, const char *u0, const char *u1, const char *text)
+{
+	users[1] = u0;
+	users[2] = u0 ? u1 : NULL;
+	build(r, text);
 }
 
 static void done(struct run *r)
@@ -327,5 +360,192 @@ TEST(kc_checker_errors_name_their_place)
 	CHECK(strstr(r.diag, "t.conf:4:3: error: HTTP_GET without a url") != NULL);
 	CHECK(strstr(r.diag, "t.conf:5:28: error: connect_port: '70000' is out of range 1-65535") != NULL);
 	CHECK(strstr(r.diag, "t.conf:7:9: error: digest: 'xyz' is not an MD5 digest") != NULL);
+	done(&r);
+}
+
+/* ---- whom scripts run as, hooks ---- */
+
+#define CHECKED "vrrp_script chk {\n script \"/x/chk.sh arg\"\n}\n" \
+		"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n" \
+		" virtual_ipaddress { 192.0.2.10/24 }\n track_script { chk }\n}\n"
+
+TEST(kc_no_script_user_means_keepalived_script_if_it_exists)
+{
+	struct run r;
+
+	on_host(&r, "keepalived_script", "hakit_script", CHECKED);
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_INT(r.c.warnings, 0);
+	CHECK_EQ_STR(r.conf.script_user, "keepalived_script");
+	CHECK(!r.conf.allow_root_scripts);
+	CHECK(strstr(r.diag, "t.conf:2:9: note: no script_user: '/x/chk.sh' and the other "
+		      "scripts run as keepalived_script, as keepalived runs them") != NULL);
+	done(&r);
+}
+
+TEST(kc_no_script_user_and_only_hakit_script_runs_them_as_hakit_script_with_a_warning)
+{
+	struct run r;
+
+	on_host(&r, "hakit_script", NULL, CHECKED);
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_STR(r.conf.script_user, "hakit_script");
+	CHECK(strstr(r.diag, "t.conf:2:9: warning: no script_user and no user "
+		      "keepalived_script here: keepalived would run '/x/chk.sh' and the "
+		      "other scripts as root; they run as hakit_script") != NULL);
+	done(&r);
+}
+
+TEST(kc_no_script_user_and_no_default_user_is_root_with_a_warning_at_the_first_script)
+{
+	struct run r;
+
+	on_host(&r, NULL, NULL, CHECKED);
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_INT(r.c.warnings, 1);
+	CHECK(r.conf.script_user == NULL);
+	CHECK(r.conf.allow_root_scripts);
+	CHECK(strstr(r.diag, ": t.conf:2:9: warning: no script_user and no user "
+		      "keepalived_script here: '/x/chk.sh' and the other scripts run as "
+		      "root, as keepalived runs them (vrrpd is told allow-root-scripts); "
+		      "set script_user, or create the user keepalived_script\n") != NULL);
+	done(&r);
+}
+
+TEST(kc_enable_script_security_without_a_user_is_an_error_as_keepalived_runs_nothing)
+{
+	struct run r;
+
+	on_host(&r, NULL, NULL, "global_defs {\n enable_script_security\n}\n" CHECKED);
+	CHECK_EQ_INT(r.c.errors, 1);
+	CHECK(!r.conf.allow_root_scripts);
+	CHECK(strstr(r.diag, "t.conf:5:9: error: enable_script_security without "
+		      "script_user: keepalived runs scripts as keepalived_script, which "
+		      "does not exist here, so it disables every script ('/x/chk.sh' and "
+		      "the others)") != NULL);
+	done(&r);
+	/* the default user, when it exists, is enough */
+	on_host(&r, "keepalived_script", NULL, "global_defs {\n enable_script_security\n}\n" CHECKED);
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_STR(r.conf.script_user, "keepalived_script");
+	done(&r);
+}
+
+TEST(kc_a_script_user_that_does_not_exist_is_an_error_only_when_scripts_run)
+{
+	struct run r;
+
+	on_host(&r, NULL, NULL, "global_defs {\n script_user nobody2\n}\n" CHECKED);
+	CHECK_EQ_INT(r.c.errors, 1);
+	CHECK(strstr(r.diag, "t.conf:2:14: error: script_user: there is no user 'nobody2' "
+		      "here; keepalived would run no script ('/x/chk.sh' and the others), "
+		      "and vrrpd would not start") != NULL);
+	done(&r);
+	on_host(&r, "svc", NULL, "global_defs {\n script_user svc nogroup2\n}\n" CHECKED);
+	CHECK_EQ_INT(r.c.errors, 1);
+	CHECK(strstr(r.diag, "t.conf:2:14: error: script_user: there is no group 'nogroup2'") != NULL);
+	done(&r);
+	/* nothing runs: nothing is wrong yet */
+	on_host(&r, NULL, NULL, "global_defs {\n script_user nobody2\n}\n"
+		"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n"
+		" virtual_ipaddress { 192.0.2.10/24 }\n}\n");
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK(strstr(r.diag, "t.conf:2:14: warning: script_user: there is no user 'nobody2' "
+		      "here (no script runs, so nothing uses it)") != NULL);
+	done(&r);
+	/* one that exists is taken as it is */
+	on_host(&r, "svc", NULL, "global_defs {\n script_user svc\n}\n" CHECKED);
+	CHECK_EQ_INT(r.c.errors + r.c.warnings + r.c.notes, 0);
+	CHECK_EQ_STR(r.conf.script_user, "svc");
+	done(&r);
+}
+
+TEST(kc_without_scripts_no_user_is_chosen_and_nothing_is_said)
+{
+	struct run r;
+
+	/* an untracked vrrp_script never runs */
+	on_host(&r, NULL, NULL, "vrrp_script chk {\n script /x/chk.sh\n}\n"
+		"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n"
+		" virtual_ipaddress { 192.0.2.10/24 }\n}\n");
+	CHECK_EQ_INT(r.c.errors + r.c.warnings + r.c.notes, 0);
+	CHECK(r.conf.script_user == NULL);
+	CHECK(!r.conf.allow_root_scripts);
+	done(&r);
+}
+
+TEST(kc_notify_and_quorum_scripts_and_misc_checks_count_as_scripts)
+{
+	struct run r;
+
+	on_host(&r, NULL, NULL, "virtual_server 192.0.2.1 80 {\n real_server 198.51.100.1 80 {\n"
+		"  MISC_CHECK {\n   misc_path \"/bin/sh -c true\"\n  }\n }\n}\n");
+	CHECK(r.conf.allow_root_scripts);
+	CHECK(strstr(r.diag, "t.conf:4:14: warning: no script_user") != NULL);
+	done(&r);
+	on_host(&r, NULL, NULL, "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n"
+		" virtual_ipaddress { 192.0.2.10/24 }\n notify_fault /bin/sh\n}\n");
+	CHECK(r.conf.allow_root_scripts);
+	CHECK(strstr(r.diag, "t.conf:5:15: warning: no script_user") != NULL);
+	done(&r);
+}
+
+#define GROUP(hooks) "vrrp_sync_group VG_1 {\n group {\n  VI_1\n  VI_2\n }\n" hooks "}\n" \
+		     "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n" \
+		     " virtual_ipaddress { 192.0.2.10/24 }\n}\n" \
+		     "vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 8\n" \
+		     " virtual_ipaddress { 198.51.100.10/24 }\n}\n"
+
+TEST(kc_a_sync_group_notify_is_the_group_hook_and_per_state_ones_are_warned_about)
+{
+	struct run r;
+
+	on_host(&r, NULL, NULL, GROUP(" notify \"/bin/sh /x/g.sh vg\"\n notify_master /bin/sh\n"
+				      " notify_stop /bin/sh\n"));
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK(r.conf.groups->notify != NULL);
+	CHECK_EQ_INT(r.conf.groups->notify->n, 3);
+	CHECK_EQ_STR(r.conf.groups->notify->w[2], "vg");
+	CHECK(strstr(r.diag, "t.conf:7:2: warning: 'notify_master' of a sync group: vrrpd has "
+		      "only the generic group hook ('notify', run as HOOK GROUP NAME STATE 0); "
+		      "use it and switch on STATE; ignored") != NULL);
+	CHECK(strstr(r.diag, "t.conf:8:2: warning: 'notify_stop' of a sync group") != NULL);
+	/* it is a script like the others */
+	CHECK(strstr(r.diag, "t.conf:6:9: warning: no script_user") != NULL);
+	done(&r);
+	/* one that cannot run here is left out, as keepalived disables it */
+	on_host(&r, NULL, NULL, GROUP(" notify /nonexistent/g.sh\n"));
+	CHECK(r.conf.groups->notify == NULL);
+	CHECK(strstr(r.diag, "t.conf:6:9: warning: notify: '/nonexistent/g.sh' cannot be run here") != NULL);
+	done(&r);
+	/* a word vrrpd's configuration cannot carry */
+	on_host(&r, NULL, NULL, GROUP(" notify \"/bin/sh 'a\\\"b'\"\n"));
+	CHECK_EQ_INT(r.c.errors, 1);
+	CHECK(strstr(r.diag, "t.conf:6:9: error: notify: a word of this command") != NULL);
+	done(&r);
+}
+
+TEST(kc_an_instance_notify_keeps_its_own_arguments)
+{
+	struct run r;
+
+	on_host(&r, NULL, NULL, "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n"
+		" virtual_ipaddress { 192.0.2.10/24 }\n notify \"/bin/sh /x/n.sh VI_1\"\n}\n");
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_INT(r.conf.insts->notify->n, 3);
+	done(&r);
+}
+
+TEST(kc_a_weightless_track_file_note_says_a_missing_file_is_healthy)
+{
+	struct run r;
+
+	on_host(&r, NULL, NULL, "track_file tf {\n file /run/x.txt\n weight 0\n}\n"
+		"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n"
+		" virtual_ipaddress { 192.0.2.10/24 }\n track_file { tf }\n}\n");
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK(strstr(r.diag, "t.conf:9:15: note: track_file tf with weight 0: a non-zero "
+		      "number in /run/x.txt means FAULT; a missing or empty file counts as 0 "
+		      "(healthy), as in keepalived\n") != NULL);
 	done(&r);
 }

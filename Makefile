@@ -143,6 +143,26 @@ check: deps
 bench: deps all
 	bench/run
 
+# Reliability (tests/reliability-*.bats, bench/soak, bench/faults).
+# vrrpd linked dynamically from the very objects of the normal build,
+# for valgrind: memcheck replaces malloc through a library it preloads,
+# which a static binary never loads ("no leaks are possible"), and
+# static glibc's start-up code draws false reports.  Built with the
+# test programs, not in sanitizer trees (ASan and valgrind do not mix).
+$(O)/valgrind/vrrpd: $(call objs,vrrpd) $(O)/libhakit.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NL_ROUTE)
+ifeq ($(SAN),)
+testbins: $(O)/valgrind/vrrpd
+endif
+
+# make soak: 20 vrrpd pairs at 0.1 s adverts, their masters killed at
+# random, for SOAK_SECONDS (10 minutes by default); a Markdown table of
+# transitions, failover gaps, RSS and descriptors.
+SOAK_SECONDS ?= 600
+soak: deps all
+	SOAK_SECONDS=$(SOAK_SECONDS) BENCH_BIN=$(abspath $(O))/bin bench/soak
+
 demo: deps all
 	demo/run
 
@@ -164,6 +184,6 @@ install: all
 clean:
 	rm -rf $(O)
 
-.PHONY: all check deps install clean testbins fuzz fuzzbins bench demo
+.PHONY: all check deps install clean testbins fuzz fuzzbins bench demo soak
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -244,10 +244,13 @@ struct vrrp_spawn *vrrp_spawn_start(uint32_t uid, uint32_t gid, bool full_caps,
 	}
 	if (s->pid == 0) {
 		/* Nothing of vrrpd's but the socket and stdout/stderr: no
-		 * raw socket, no netlink, no timer. */
+		 * raw socket, no netlink, no timer, and not vrrpd's handle
+		 * on the launcher (never freed otherwise: the launcher ends
+		 * in _exit, and valgrind calls that a leak). */
 		const int keep[] = { CAP_SETUID, CAP_SETGID, CAP_KILL };
 		int fd = fcntl(sv[1], F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
 
+		free(s);
 		if (fd < 0)
 			_exit(1);
 		if (fd != STDERR_FILENO + 1) {

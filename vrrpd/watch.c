@@ -237,7 +237,15 @@ static void start_script(struct vrrpd *d, size_t i, uint64_t now)
 	int p[2] = { -1, -1 };
 
 	close_pipe(d, i);
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0) {
+	/* Only vrrpd's end is non-blocking: the flag belongs to the open
+	 * file, and a script whose stdout said EAGAIN would fail as soon
+	 * as it wrote faster than vrrpd reads. */
+	if (pipe2(p, O_CLOEXEC) == 0 && fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) {
+		close(p[0]);
+		close(p[1]);
+		p[0] = p[1] = -1;
+	}
+	if (p[0] >= 0) {
 		rt->pipe = p[0];
 		if (vrrp_watch(d, p[0], EV_TAG(EV_PIPE, i)) < 0)
 			close_pipe(d, i);

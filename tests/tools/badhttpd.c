@@ -16,6 +16,9 @@
  *                client closes it)
  *   -s           send nothing, keep the connection open
  *   -R           reset the connection (RST) instead of answering
+ *   -H           the request is one TLS record (a ClientHello), not an
+ *                HTTP header: with -f, a server that breaks off in the
+ *                middle of a TLS handshake
  *
  * With PORT 0 the kernel picks a free port, written to PORTFILE.
  * REQLOG receives every request as received.  Children die with the
@@ -42,7 +45,7 @@ static struct {
 	const char *file, *portfile, *reqlog;
 	uint64_t gen_bytes, chunk;
 	uint64_t trickle_ms, trickle_body_ms;
-	bool keep, silent, reset;
+	bool keep, silent, reset, tls;
 } opt;
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -86,11 +89,38 @@ static void out(int fd, const char *p, size_t n)
 	}
 }
 
+/* Read exactly n bytes; false at EOF or on an error. */
+static bool read_full(int fd, unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t r = recv(fd, p, n, 0);
+
+		if (r <= 0)
+			return false;
+		p += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+/* One TLS record: a 5-byte header whose last two bytes are the length. */
+static void read_tls_record(int fd)
+{
+	unsigned char buf[5 + 65535];
+
+	if (read_full(fd, buf, 5))
+		read_full(fd, buf + 5, (size_t)buf[3] << 8 | buf[4]);
+}
+
 static void read_request(int fd)
 {
 	char buf[16384];
 	size_t len = 0;
 
+	if (opt.tls) {
+		read_tls_record(fd);
+		return;
+	}
 	while (len < sizeof(buf) - 1) {
 		ssize_t r = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
 
@@ -199,7 +229,7 @@ int main(int argc, char **argv)
 	int c, lfd, one = 1;
 	const char *listen_at = NULL;
 
-	while ((c = getopt(argc, argv, "l:w:r:f:n:c:t:T:ksR")) != -1) {
+	while ((c = getopt(argc, argv, "l:w:r:f:n:c:t:T:ksRH")) != -1) {
 		switch (c) {
 		case 'l': listen_at = optarg; break;
 		case 'w': opt.portfile = optarg; break;
@@ -212,7 +242,8 @@ int main(int argc, char **argv)
 		case 'k': opt.keep = true; break;
 		case 's': opt.silent = true; break;
 		case 'R': opt.reset = true; break;
-		default: die("%s", "usage: badhttpd -l ADDR:PORT [-w PORTFILE] [-r REQLOG] [-f FILE] [-n BYTES] [-c SIZE] [-t MS] [-T MS] [-k] [-s] [-R]");
+		case 'H': opt.tls = true; break;
+		default: die("%s", "usage: badhttpd -l ADDR:PORT [-w PORTFILE] [-r REQLOG] [-f FILE] [-n BYTES] [-c SIZE] [-t MS] [-T MS] [-k] [-s] [-R] [-H]");
 		}
 	}
 	if (!listen_at)

@@ -57,7 +57,10 @@ vr_bad() {
 	[ -z "$output" ]
 	[[ "$stderr" == "vrrpd: unknown option '--frobnicate'"* ]]
 	[[ "$stderr" == *"usage: vrrpd"* ]]
+	# Again with both streams in $lines, for the catalogue's answer.
+	run vrrpd --frobnicate
 	catalogue vrrpd --frobnicate
+	[ "${lines[0]}" = "vrrpd: unknown option '--frobnicate'" ]
 	run vrrpd --vrid
 	[ "$status" -eq 2 ]
 	[[ "${lines[0]}" == "vrrpd: this option needs a value: '--vrid'" ]]

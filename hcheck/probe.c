@@ -2,8 +2,11 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char hc_shortopts[] = "-:f:ht:";
 
@@ -92,6 +95,23 @@ static const char *word_problem(const char *s, size_t max)
 		if (*p <= 0x20 || *p == 0x7f)
 			return "holds a blank or a control character";
 	return NULL;
+}
+
+/* A CA file that cannot be read is refused with the system's reason
+ * while the options are read, not later with OpenSSL's. */
+static int ca_problem(const char *path, struct hk_err *e)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return hk_err_set(e, errno, "--ca: '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return hk_err_set(e, EINVAL, "--ca: '%s' is not a regular file", path);
+	}
+	close(fd);
+	return 0;
 }
 
 static void probe_defaults(struct hc_probe *p, bool in_watch)
@@ -192,6 +212,8 @@ static int apply_opt(struct hc_probe *p, int c, const char *arg, bool *delay_set
 	case HC_OPT_CA:
 		if (arg[0] == '\0')
 			return hk_err_set(e, EINVAL, "--ca: empty file name");
+		if (ca_problem(arg, e) < 0)
+			return -1;
 		p->verify = true;
 		return set_str(&p->ca, arg, e);
 	case HC_OPT_CERT_DAYS:

@@ -142,8 +142,10 @@ static int cmd_add_del(struct ctx *c, int argc, char **argv, bool add)
 	bool dest;
 
 	only(c, OPT_IDEMPOTENT, add ? "add" : "del");
-	if (argc < 2)
+	if (argc < 2) {
+		hk_warn("%s needs 'service SERVICE' or 'dest SERVICE RADDR'", add ? "add" : "del");
 		usage(stderr, HK_EXIT_USAGE);
+	}
 	if (strcmp(argv[0], "service") == 0)
 		dest = false;
 	else if (strcmp(argv[0], "dest") == 0 || strcmp(argv[0], "destination") == 0)
@@ -205,8 +207,10 @@ static int cmd_set(struct ctx *c, int argc, char **argv)
 	int i = 1, err;
 
 	only(c, 0, "set");
-	if (argc < 2)
+	if (argc < 2) {
+		hk_warn("set needs 'service SERVICE' or 'dest SERVICE RADDR'");
 		usage(stderr, HK_EXIT_USAGE);
+	}
 	if (strcmp(argv[0], "service") == 0) {
 		struct ipvs_service cur;
 
@@ -617,8 +621,16 @@ static int cmd_sync(struct ctx *c, int argc, char **argv)
 		}
 		return HK_EXIT_OK;
 	}
-	if (argc != 2)
-		usage(stderr, HK_EXIT_USAGE);
+	if (argc == 0)
+		hk_die(HK_EXIT_USAGE, "sync-daemon needs start, stop or status");
+	if (strcmp(argv[0], "status") == 0)
+		hk_die(HK_EXIT_USAGE, "sync-daemon status: unexpected '%s'", argv[1]);
+	if (strcmp(argv[0], "start") != 0 && strcmp(argv[0], "stop") != 0)
+		hk_die(HK_EXIT_USAGE, "sync-daemon: unknown '%s' (start, stop or status)", argv[0]);
+	if (argc == 1)
+		hk_die(HK_EXIT_USAGE, "sync-daemon %s needs master or backup", argv[0]);
+	if (argc > 2)
+		hk_die(HK_EXIT_USAGE, "sync-daemon %s: unexpected '%s'", argv[0], argv[2]);
 	d.state = daemon_state(argv[1]);
 	if (strcmp(argv[0], "start") == 0) {
 		struct hk_err e;
@@ -640,17 +652,14 @@ static int cmd_sync(struct ctx *c, int argc, char **argv)
 			       argv[1], strerror(-r));
 		return HK_EXIT_OK;
 	}
-	if (strcmp(argv[0], "stop") == 0) {
-		only(c, 0, "sync-daemon stop");
-		r = ipvs_nl_daemon_stop(nl(c), d.state);
-		if (r == -ESRCH)
-			hk_die(HK_EXIT_FAIL, "no %s sync daemon is running", argv[1]);
-		if (r < 0)
-			hk_die(HK_EXIT_FAIL, "the kernel refused to stop the %s sync daemon: %s",
-			       argv[1], strerror(-r));
-		return HK_EXIT_OK;
-	}
-	hk_die(HK_EXIT_USAGE, "sync-daemon: unknown '%s' (start, stop or status)", argv[0]);
+	only(c, 0, "sync-daemon stop");
+	r = ipvs_nl_daemon_stop(nl(c), d.state);
+	if (r == -ESRCH)
+		hk_die(HK_EXIT_FAIL, "no %s sync daemon is running", argv[1]);
+	if (r < 0)
+		hk_die(HK_EXIT_FAIL, "the kernel refused to stop the %s sync daemon: %s",
+		       argv[1], strerror(-r));
+	return HK_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------- main */
@@ -715,6 +724,12 @@ int main(int argc, char **argv)
 	int o, rc;
 
 	hk_log_init("ipvsctl", HK_LOG_STDERR, LOG_INFO);
+	/* getopt would read "weight -1" as the option -1: no value ipvsctl
+	 * takes is negative, so say that, naming the word before it. */
+	for (int k = 2; k < argc && strcmp(argv[k], "--") != 0; k++)
+		if (argv[k][0] == '-' && argv[k][1] >= '0' && argv[k][1] <= '9')
+			hk_die(HK_EXIT_USAGE, "%s '%s': no value ipvsctl takes is negative",
+			       argv[k - 1], argv[k]);
 	while ((o = getopt_long(argc, argv, "hnN:", longopts, NULL)) != -1) {
 		switch (o) {
 		case 'h': usage(stdout, HK_EXIT_OK); break;
@@ -736,8 +751,10 @@ int main(int argc, char **argv)
 		default: usage(stderr, HK_EXIT_USAGE);
 		}
 	}
-	if (optind == argc)
+	if (optind == argc) {
+		hk_warn("no command given");
 		usage(stderr, HK_EXIT_USAGE);
+	}
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
 		if (strcmp(argv[optind], commands[k].name) != 0)
 			continue;

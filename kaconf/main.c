@@ -28,6 +28,15 @@ static const char *plain_path(const char *opt, const char *s)
 	return s;
 }
 
+/* A directory named in what vrrpd and hakit read later, from "/". */
+static const char *abs_path(const char *opt, const char *s)
+{
+	plain_path(opt, s);
+	if (s[0] != '/')
+		hk_die(HK_EXIT_USAGE, "%s: '%s' is not an absolute path", opt, s);
+	return s;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -54,8 +63,8 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'c': check = true; break;
 		case 'o': po.outdir = plain_path("-o", optarg); break;
-		case 'R': po.refdir = plain_path("--ref-dir", optarg); break;
-		case 'r': po.rundir = plain_path("--run-dir", optarg); break;
+		case 'R': po.refdir = abs_path("--ref-dir", optarg); break;
+		case 'r': po.rundir = abs_path("--run-dir", optarg); break;
 		case 's': carry_path = optarg; break;
 		case 'q': c.quiet = true; break;
 		case 'h': usage(HK_EXIT_OK); break;

@@ -37,49 +37,40 @@ same_digest() {
 	[ "$status" -eq 3 ]
 	[ -z "$output" ]
 	[[ $stderr == *"usage: genhash"* ]]
+	refused genhash -s 192.0.2.10 -p 80 -u / -x "invalid option -- 'x'"
+	refused genhash -s 192.0.2.10 -p 80 -u / --ssl "unrecognized option '--ssl'"
 }
 
 @test "each of -s, -p and -u is required" {
-	run genhash -p 80 -u /
-	[ "$status" -eq 3 ]
-	[[ $output == *"-s SERVER is required"* ]]
-	run genhash -s 192.0.2.10 -u /
-	[ "$status" -eq 3 ]
-	[[ $output == *"-p PORT is required"* ]]
-	run genhash -s 192.0.2.10 -p 80
-	[ "$status" -eq 3 ]
-	[[ $output == *"-u URL is required"* ]]
+	refused genhash -p 80 -u / "-s SERVER is required"
+	refused genhash -s 192.0.2.10 -u / "-p PORT is required"
+	refused genhash -s 192.0.2.10 -p 80 "-u URL is required"
+}
+
+@test "an option without its value exits 3 naming it" {
+	local o
+	for o in -s -p -u -V -P -t -m; do
+		refused genhash -s 192.0.2.10 -p 80 -u / "$o" "option requires an argument -- '${o#-}'"
+	done
 }
 
 @test "bad values are refused with exit 3, naming the value" {
-	run genhash -s www.example.test -p 80 -u /
-	[ "$status" -eq 3 ]
-	[[ $output == *"-s: 'www.example.test'"* ]]
-	run genhash -s 192.0.2.10 -p 99999 -u /
-	[ "$status" -eq 3 ]
-	[[ $output == *"-p: '99999' is out of range 1-65535"* ]]
-	run genhash -s 192.0.2.10 -p 80 -u index.html
-	[ "$status" -eq 3 ]
-	[[ $output == *"-u: 'index.html' does not start with '/'"* ]]
-	run genhash -s 192.0.2.10 -p 80 -u /x -P 2.0
-	[ "$status" -eq 3 ]
-	[[ $output == *"-P: '2.0' is not 1.0, 1.0c or 1.1"* ]]
-	run genhash -s 192.0.2.10 -p 80 -u /x -t 0
-	[ "$status" -eq 3 ]
-	[[ $output == *"-t: '0' is out of range"* ]]
-	run genhash -s 192.0.2.10 -p 80 -u /x -m 0
-	[ "$status" -eq 3 ]
-	run genhash -s 192.0.2.10 -p 80 -u /x -V 'a b'
-	[ "$status" -eq 3 ]
-	run genhash -s 192.0.2.10 -p 80 -u /x extra
-	[ "$status" -eq 3 ]
-	[[ $output == *"unexpected argument 'extra'"* ]]
+	refused genhash -s www.example.test -p 80 -u / "-s: 'www.example.test'"
+	refused genhash -s 192.0.2.10 -p 99999 -u / "-p: '99999' is out of range 1-65535"
+	refused genhash -s 192.0.2.10 -p http -u / "-p: 'http' is not a whole number"
+	refused genhash -s 192.0.2.10 -p 80 -u index.html "-u: 'index.html' does not start with '/'"
+	refused genhash -s 192.0.2.10 -p 80 -u '/a b' "-u: '/a b' holds a space"
+	refused genhash -s 192.0.2.10 -p 80 -u /x -P 2.0 "-P: '2.0' is not 1.0, 1.0c or 1.1"
+	refused genhash -s 192.0.2.10 -p 80 -u /x -t 0 "-t: '0' is out of range 0.001-3600 seconds"
+	refused genhash -s 192.0.2.10 -p 80 -u /x -t soon "-t: 'soon' is not a number of seconds"
+	refused genhash -s 192.0.2.10 -p 80 -u /x -m 0 "-m: '0' is out of range 1-4294967295"
+	refused genhash -s 192.0.2.10 -p 80 -u /x -V 'a b' \
+		"-V: 'a b' holds a space, a control character or a non-ASCII byte"
+	refused genhash -s 192.0.2.10 -p 80 -u /x extra "unexpected argument 'extra'"
 }
 
 @test "-I needs -S and a virtual host to send" {
-	run genhash -s 192.0.2.10 -p 443 -u / -I -V www.example.test
-	[ "$status" -eq 3 ]
-	[[ $output == *"-I: SNI needs -S"* ]]
+	refused genhash -s 192.0.2.10 -p 443 -u / -I -V www.example.test "-I: SNI needs -S"
 	run genhash -S -s 192.0.2.10 -p 443 -u / -I
 	[ "$status" -eq 3 ]
 	[[ $output == *"give it with -V"* ]]

@@ -161,6 +161,51 @@ EOF
 	[ "$status" -eq 2 ]
 }
 
+# hk_bad CODE ARGS... WANT: hakit ARGS exits CODE with a first line WANT,
+# starts nothing, and is recorded in the bad-input catalogue.
+hk_bad() {
+	local code=$1 want=${*: -1}
+	shift
+	set -- "${@:1:$#-1}"
+	run hakit "$@"
+	catalogue hakit "$@"
+	if [ "$status" -ne "$code" ] || [ "${lines[0]}" != "$want" ] ||
+		[ -s "$FK/vrrpd.log" ] || [ -s "$FK/ipvsctl.log" ]; then
+		echo "hakit $*: exit $status, wanted $code and '$want':" >&2
+		printf '%s\n' "$output" >&2
+		return 1
+	fi
+}
+
+@test "an unknown option or an option without its value is named before the usage, exit 2" {
+	hk_bad 2 run -x "hakit: unknown option '-x'"
+	[ "${lines[1]}" = "usage: hakit run [-f FILE] [-r DIR] [-k]" ]
+	hk_bad 2 run -f "hakit: option '-f' needs a value"
+	hk_bad 2 run -r "hakit: option '-r' needs a value"
+	hk_bad 2 check -f "hakit: option '-f' needs a value"
+	hk_bad 2 check -k "hakit: unknown option '-k'"
+	hk_bad 2 plan -f "hakit: option '-f' needs a value"
+	hk_bad 2 status -r "hakit: option '-r' needs a value"
+	hk_bad 2 status --frob "hakit: status: unexpected '--frob'"
+	hk_bad 2 "hakit: no command given"
+	hk_bad 2 frobnicate "hakit: unknown command 'frobnicate'"
+}
+
+@test "a bad value for -f or -r stops hakit before anything starts" {
+	hk_bad 2 check -f /nonexistent/keepalived.conf \
+		"kaconf: error: cannot open '/nonexistent/keepalived.conf': No such file or directory"
+	hk_bad 2 plan -f /nonexistent/keepalived.conf \
+		"kaconf: error: cannot open '/nonexistent/keepalived.conf': No such file or directory"
+	cd "$T"
+	hk_bad 2 run -f /nonexistent/keepalived.conf -r run \
+		"kaconf: error: cannot open '/nonexistent/keepalived.conf': No such file or directory"
+	[[ "$output" == *"hakit: /nonexistent/keepalived.conf: not started (see above)"* ]]
+	[ ! -e "$T/run/hakit.pid" ]
+	hk_bad 1 run -f /nonexistent/keepalived.conf -r /proc/hakit/run \
+		"hakit: -r: cannot create '/proc/hakit/run': No such file or directory"
+	hk_bad 2 run -r "$(printf 'a\tb')" "hakit: -r: 'a	b' holds a tab or newline"
+}
+
 @test "hakit check gives kaconf's verdict and exit status" {
 	conf_lvs
 	run hakit check -f "$T/k.conf"

@@ -131,12 +131,24 @@ probes() {
 	run hcheck -f /nonexistent
 	[ "$status" -eq 3 ]
 	[ "$output" = "hcheck: -f: '/nonexistent': No such file or directory" ]
+	refused hcheck -f /nonexistent "-f: '/nonexistent': No such file or directory"
+	refused hcheck -f "option '-f' needs a value"
+	refused hcheck --file "option '--file' needs a value"
 	run hcheck -f - <<<"# nothing"
 	[ "$status" -eq 3 ]
 	[ "$output" = "hcheck: stdin: no checks in it" ]
 	run hcheck -f - http 192.0.2.1:80
 	[ "$status" -eq 3 ]
 	[[ $output == "hcheck: unexpected word 'http': with -f, the checks come from the file" ]]
+}
+
+@test "the run's own options refuse a bad value with exit 3, naming it" {
+	refused hcheck -f - --concurrency 0 "--concurrency: '0' is out of range 1-1000000"
+	refused hcheck -f - --concurrency many "--concurrency: 'many' is not a whole number"
+	refused hcheck -f - --concurrency "option '--concurrency' needs a value"
+	refused hcheck -f - --initial up "--initial applies to watch only"
+	# A probe option on the command line is every line's default, checked once.
+	refused hcheck -f - --timeout 0 "--timeout: '0' is out of range 0.001-3600 seconds"
 }
 
 @test "--json prints one object a line, each with its label" {

@@ -99,9 +99,22 @@ teardown() { bg_cleanup; }
 }
 
 @test "a CA file that cannot be read is UNKNOWN: exit 3 before probing" {
-	run w hcheck https "$WEB_ADDR:443" / --ca /nonexistent/ca.pem
-	[ "$status" -eq 3 ]
-	[[ $output == "hcheck: --ca '/nonexistent/ca.pem': "* ]]
+	refused hcheck https "$WEB_ADDR:443" / --ca /nonexistent/ca.pem \
+		"--ca: '/nonexistent/ca.pem': No such file or directory"
+	refused hcheck https "$WEB_ADDR:443" / --ca "$WEB_DIR" "--ca: '$WEB_DIR' is not a regular file"
+	refused hcheck https "$WEB_ADDR:443" / --ca '' "--ca: empty file name"
+	# Read as a CA file, a file of no certificate is refused too.
+	refused hcheck https "$WEB_ADDR:443" / --ca "$WEB_DIR/html/index.html" "--ca '$WEB_DIR/html/index.html': "
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "https's own options refuse a bad value with exit 3, naming it" {
+	refused hcheck https "$WEB_ADDR:443" --sni 'a b' \
+		"--sni: 'a b' holds a space, a control character or a non-ASCII byte"
+	refused hcheck https "$WEB_ADDR:443" --sni '' "--sni: '' is empty"
+	refused hcheck https "$WEB_ADDR:443" --cert-days 0 "--cert-days: '0' is out of range 1-36500"
+	refused hcheck https "$WEB_ADDR:443" --cert-days soon "--cert-days: 'soon' is not a whole number"
+	refused hcheck http "$WEB_ADDR:80" --ca "$WEB_DIR/tls/ca.pem" "--ca applies to https only"
 }
 
 @test "a chunked body over TLS is decoded and hashed as genhash does" {

@@ -147,8 +147,19 @@ ok_file() {
 	run hcheck watch -f - --initial sideways </dev/null
 	[ "$status" -eq 3 ]
 	[ "$output" = "hcheck: --initial: 'sideways' is not up or down" ]
-	run hcheck watch -f - --interval 0 </dev/null
-	[ "$status" -eq 3 ]
+	refused hcheck watch "watch needs -f FILE (or -f - for stdin)"
+	refused hcheck watch -f - --json "--json does not apply to watch (it prints UP/DOWN lines)"
+}
+
+@test "watch's own options refuse a bad value with exit 3, naming it" {
+	refused hcheck watch -f - --initial sideways "--initial: 'sideways' is not up or down"
+	refused hcheck watch -f - --interval 0 "--interval: '0' is out of range 0.001-86400 seconds"
+	refused hcheck watch -f - --interval 1m "--interval: '1m' is not a number of seconds"
+	refused hcheck watch -f - --rise 0 "--rise: '0' is out of range 1-1000"
+	refused hcheck watch -f - --fall 1001 "--fall: '1001' is out of range 1-1000"
+	refused hcheck watch -f - --fall x "--fall: 'x' is not a whole number"
+	refused hcheck watch -f /nonexistent/list "-f: '/nonexistent/list': No such file or directory"
+	refused hcheck watch -f - --concurrency 0 "--concurrency: '0' is out of range 1-1000000"
 }
 
 @test "a stdout that goes away ends watch with exit 3" {

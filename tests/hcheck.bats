@@ -34,47 +34,54 @@ index_len() {
 	[ -z "$output" ]
 	[[ $stderr == "hcheck: unknown option '--bogus'"* ]]
 	[[ $stderr == *"usage: hcheck"* ]]
+	refused hcheck http 192.0.2.10:80 --bogus "unknown option '--bogus'"
 }
 
 @test "an option without its value exits 3 naming it" {
-	run hcheck http 192.0.2.10:80 --timeout
-	[ "$status" -eq 3 ]
-	[[ $output == "hcheck: option '--timeout' needs a value"* ]]
+	refused hcheck http 192.0.2.10:80 --timeout "option '--timeout' needs a value"
+	refused hcheck http 192.0.2.10:80 -t "option '-t' needs a value"
 }
 
 @test "no check at all exits 3 with the usage" {
 	run hcheck
 	[ "$status" -eq 3 ]
 	[[ $output == *"no check given"*"usage: hcheck"* ]]
+	refused hcheck "no check given"
+	refused hcheck http "http needs a target ADDR:PORT"
+	refused hcheck tcp "tcp needs a target ADDR:PORT"
 }
 
 @test "bad words on the command line exit 3 with one line naming the value" {
-	run hcheck ftp 192.0.2.10:21
-	[ "$status" -eq 3 ]
-	[ "$output" = "hcheck: unknown check 'ftp' (http, https or tcp)" ]
-	run hcheck http www.example.com:80
-	[ "$status" -eq 3 ]
-	[ "$output" = "hcheck: 'www.example.com' is not an IPv4 or IPv6 address" ]
-	run hcheck http 192.0.2.10:80 --status 600-700x
-	[ "$status" -eq 3 ]
-	[[ $output == "hcheck: --status: '600-700x' is not a status code"* ]]
-	run hcheck http 192.0.2.10:80 --digest nothex
-	[ "$status" -eq 3 ]
-	[ "$output" = "hcheck: --digest: 'nothex' is not 32 hex digits (an MD5)" ]
-	run hcheck http 192.0.2.10:80 --regex 'a('
-	[ "$status" -eq 3 ]
-	[[ $output == "hcheck: --regex: 'a(' is not an extended regex"* ]]
-	run hcheck tcp 192.0.2.10:80 --status 200
-	[ "$status" -eq 3 ]
-	[ "$output" = "hcheck: --status applies to http and https, not tcp" ]
-	run hcheck http 192.0.2.10:80 --sni www.example.test
-	[ "$status" -eq 3 ]
-	[ "$output" = "hcheck: --sni applies to https only" ]
-	run hcheck http 192.0.2.10:80 --timeout 5000
-	[ "$status" -eq 3 ]
-	run hcheck http 192.0.2.10:80 --initial up
-	[ "$status" -eq 3 ]
-	[ "$output" = "hcheck: --initial applies to watch only" ]
+	refused hcheck ftp 192.0.2.10:21 "unknown check 'ftp' (http, https or tcp)"
+	refused hcheck http www.example.com:80 "'www.example.com' is not an IPv4 or IPv6 address"
+	refused hcheck http 192.0.2.10 "'192.0.2.10' has no port (ADDR:PORT, [ADDR6]:PORT)"
+	refused hcheck http 192.0.2.10:0 "'192.0.2.10:0': port '0' must be 1-65535"
+	refused hcheck http 192.0.2.10:80 index.html "PATH 'index.html' does not start with '/'"
+	refused hcheck tcp 192.0.2.10:80 /x "tcp takes no PATH ('/x')"
+	refused hcheck tcp 192.0.2.10:80 --status 200 "--status applies to http and https, not tcp"
+	refused hcheck http 192.0.2.10:80 --sni www.example.test "--sni applies to https only"
+	refused hcheck http 192.0.2.10:80 --initial up "--initial applies to watch only"
+}
+
+@test "every probe option refuses a bad value with exit 3, naming it" {
+	local t=(http 192.0.2.10:80)
+	refused hcheck "${t[@]}" --status 600-700x "--status: '600-700x' is not a status code"
+	refused hcheck "${t[@]}" --status 99 "--status: '99' is not a status code or range of 100-999"
+	refused hcheck "${t[@]}" --digest nothex "--digest: 'nothex' is not 32 hex digits (an MD5)"
+	refused hcheck "${t[@]}" --regex 'a(' "--regex: 'a(' is not an extended regex"
+	refused hcheck "${t[@]}" --vhost 'a b' "--vhost: 'a b' holds a space, a control character or a non-ASCII byte"
+	refused hcheck "${t[@]}" --http 2.0 "--http: '2.0' is not 1.0, 1.0c or 1.1"
+	refused hcheck "${t[@]}" --timeout 5000 "--timeout: '5000' is out of range 0.001-3600 seconds"
+	refused hcheck "${t[@]}" -t soon "--timeout: 'soon' is not a number of seconds"
+	refused hcheck "${t[@]}" --retry 101 "--retry: '101' is out of range 0-100"
+	refused hcheck "${t[@]}" --retry -1 "--retry: '-1' is not a whole number"
+	refused hcheck "${t[@]}" --delay-before-retry 1m "--delay-before-retry: '1m' is not a number of seconds"
+	refused hcheck "${t[@]}" --bind 300.1.1.1 "--bind: '300.1.1.1' is not an IPv4 or IPv6 address"
+	refused hcheck "${t[@]}" --bind 2001:db8::1 "--bind: the source and '192.0.2.10:80' are not the same family"
+	refused hcheck "${t[@]}" --fwmark 0 "--fwmark: '0' is out of range 1-4294967295"
+	refused hcheck "${t[@]}" --warn-time 0 "--warn-time: '0' is out of range 0.000001-3600 seconds"
+	refused hcheck "${t[@]}" --name 'web 1' "--name: 'web 1' holds a blank or a control character"
+	refused hcheck "${t[@]}" --name '' "--name: '' is empty"
 }
 
 @test "a page served is OK: exit 0 and the plugin line with performance data" {

@@ -125,13 +125,10 @@ each_refused() {
 }
 
 @test "restore and apply of a missing file exit 2 naming it, and apply needs a file" {
-	run ipvsctl restore /nonexistent/rules
-	[ "$status" -eq 2 ]
-	[ "$output" = "ipvsctl: cannot open '/nonexistent/rules': No such file or directory" ]
-	run ipvsctl apply /nonexistent/rules
-	[ "$status" -eq 2 ]
+	each_refused "restore /nonexistent/rules|cannot open '/nonexistent/rules': No such file or directory" \
+		"apply /nonexistent/rules|cannot open '/nonexistent/rules'" \
+		"apply|apply needs one FILE (or - for stdin)"
 	run ipvsctl apply
-	[ "$status" -eq 2 ]
 	[ "$output" = "ipvsctl: apply needs one FILE (or - for stdin)" ]
 }
 
@@ -142,35 +139,73 @@ each_refused() {
 }
 
 @test "timeout and sync-daemon refuse bad words with exit 2" {
-	run ipvsctl timeout tcp
-	[ "$status" -eq 2 ]
-	[ "$output" = "ipvsctl: timeout: tcp needs a value in seconds" ]
-	run ipvsctl timeout tcp 0
-	[ "$status" -eq 2 ]
-	[[ "$output" == "ipvsctl: tcp: '0' is out of range 1-2678400" ]]
-	run ipvsctl timeout sctp 5
-	[ "$status" -eq 2 ]
-	[ "$output" = "ipvsctl: timeout: unknown 'sctp' (tcp, tcpfin or udp)" ]
-	run ipvsctl timeout tcp 5 tcp 6
-	[ "$status" -eq 2 ]
-	run ipvsctl sync-daemon start primary --interface lo
-	[ "$status" -eq 2 ]
-	[ "$output" = "ipvsctl: sync-daemon: 'primary' is neither master nor backup" ]
-	run ipvsctl sync-daemon start master
-	[ "$status" -eq 2 ]
-	[ "$output" = "ipvsctl: sync-daemon start needs --interface IF" ]
-	run ipvsctl sync-daemon start master --interface lo --syncid 256
-	[ "$status" -eq 2 ]
-	[[ "$output" == *"--syncid"*"'256' is out of range 0-255"* ]]
+	local -a cases=(
+		"timeout tcp|timeout: tcp needs a value in seconds"
+		"timeout tcp 0|tcp: '0' is out of range 1-2678400"
+		"timeout tcpfin 1h|tcpfin: '1h' is not a whole number"
+		"timeout udp 2678401|udp: '2678401' is out of range 1-2678400"
+		"timeout sctp 5|timeout: unknown 'sctp' (tcp, tcpfin or udp)"
+		"timeout tcp 5 tcp 6|tcp"
+		"sync-daemon|sync-daemon needs start, stop or status"
+		"sync-daemon restart master|sync-daemon: unknown 'restart' (start, stop or status)"
+		"sync-daemon start|sync-daemon start needs master or backup"
+		"sync-daemon stop primary|sync-daemon: 'primary' is neither master nor backup"
+		"sync-daemon start master backup|sync-daemon start: unexpected 'backup'"
+		"sync-daemon status now|sync-daemon status: unexpected 'now'"
+		"sync-daemon start primary --interface lo|sync-daemon: 'primary' is neither master nor backup"
+		"sync-daemon start master|sync-daemon start needs --interface IF"
+		"sync-daemon start master --interface lo --syncid 256|--syncid: '256' is out of range 0-255"
+		"sync-daemon start master --interface a/b|--interface: 'a/b' is not a valid interface name"
+		"sync-daemon start master --interface abcdefghijklmnopq|--interface: interface name 'abcdefghijklmnopq' is longer than 15 bytes"
+		"sync-daemon start master --interface|option '--interface' requires an argument"
+	)
+	each_refused "${cases[@]}"
 }
 
 @test "--netns with a namespace that does not exist exits 2 naming it" {
-	run ipvsctl --netns hk-no-such-ns list
-	[ "$status" -eq 2 ]
-	[[ "$output" == "ipvsctl: --netns: no network namespace 'hk-no-such-ns'"* ]]
-	run ipvsctl --netns ../etc list
-	[ "$status" -eq 2 ]
-	[ "$output" = "ipvsctl: --netns: '../etc' is not a namespace name" ]
+	each_refused "--netns hk-no-such-ns list|--netns: no network namespace 'hk-no-such-ns'" \
+		"--netns ../etc list|--netns: '../etc' is not a namespace name" \
+		"list -N|option requires an argument -- 'N'"
+}
+
+@test "an unknown option, no command or a missing object is named before the usage" {
+	each_refused "--frobnicate list|unrecognized option '--frobnicate'" \
+		"|no command given" \
+		"frobnicate|unknown command 'frobnicate'" \
+		"add|add needs 'service SERVICE' or 'dest SERVICE RADDR'" \
+		"del service|del needs 'service SERVICE' or 'dest SERVICE RADDR'" \
+		"set dest|set needs 'service SERVICE' or 'dest SERVICE RADDR'"
+	run ipvsctl add
+	[[ "${lines[1]}" == "usage: ipvsctl"* ]]
+}
+
+@test "every service and destination word that takes a value refuses a bad one, naming it" {
+	local -a cases=(
+		"add service tcp 192.0.2.1:80 sched|sched needs a value"
+		"add service tcp 192.0.2.1:80 flags|flags needs a value"
+		"add service tcp 192.0.2.1:80 flags sh-port,frob|unknown scheduler flag 'frob'"
+		"add service tcp 192.0.2.1:80 persistent 60 pe frob|unknown persistence engine 'frob'"
+		"add service tcp 192.0.2.1:80 persistent 2678401|persistent: '2678401' is out of range 1-2678400"
+		"add service tcp 192.0.2.1:80 netmask|netmask needs a value"
+		"add service udp 192.0.2.1:53 ops on|unknown service option 'on'"
+		"add dest tcp 192.0.2.1:80 198.51.100.1:99999|port '99999' is out of range 0-65535"
+		"add dest tcp 192.0.2.1:80 198.51.100.1:www2|unknown port 'www2' (not a number nor a tcp service)"
+		"add dest tcp 192.0.2.1:80 198.51.100.1 mode|mode needs a value"
+		"add dest tcp 192.0.2.1:80 198.51.100.1 weight -1|weight '-1': no value ipvsctl takes is negative"
+		"add dest tcp 192.0.2.1:80 198.51.100.1 uthreshold many|upper threshold: 'many' is not a whole number"
+		"add dest tcp 192.0.2.1:80 198.51.100.1 lthreshold -1|lthreshold '-1': no value ipvsctl takes is negative"
+		"add dest tcp 192.0.2.1:80 198.51.100.1 mode tun tun-type vxlan|unknown tunnel type 'vxlan' (ipip, gue or gre)"
+		"add dest tcp 192.0.2.1:80 198.51.100.1 mode tun tun-type gue tun-port 0|tunnel port: '0' is out of range 1-65535"
+		"add dest tcp 192.0.2.1:80 198.51.100.1 mode tun tun-csum some|unknown tun-csum 'some' (nocsum, csum or remcsum)"
+		"add dest tcp 192.0.2.1:80 198.51.100.1 colour red|unknown destination option 'colour'"
+		"list tcp 300.1.1.1:80|'300.1.1.1' is not an IPv4 address"
+		"list icmp 192.0.2.1:80|unknown service kind 'icmp' (tcp, udp, sctp or fwmark)"
+		"zero udp|udp needs a value"
+		"zero fwmark 4294967296|'4294967296' is out of range 1-4294967295"
+		"restore a b|unexpected 'b'"
+		"--syncid -1 sync-daemon start master --interface lo|--syncid '-1': no value ipvsctl takes is negative"
+	)
+	each_refused "${cases[@]}"
 }
 
 @test "on a kernel without IPVS a command that needs it exits 1 with a sentence" {

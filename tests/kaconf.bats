@@ -81,6 +81,48 @@ ka01() {
 	[[ "$output" == *"--run-dir"*"holds a tab or newline"* ]]
 }
 
+# kc_bad ARGS... WANT: kaconf ARGS exits 2 with a first line "kaconf: WANT",
+# writes no plan, and is recorded in the bad-input catalogue.
+kc_bad() {
+	local want=${*: -1}
+	run kaconf "${@:1:$#-1}"
+	catalogue kaconf "${@:1:$#-1}"
+	if [ "$status" -ne 2 ] || [ "${lines[0]}" != "kaconf: $want" ] || [ -e "$T/p" ]; then
+		echo "kaconf ${*:1:$#-1}: exit $status, wanted 2 and 'kaconf: $want':" >&2
+		printf '%s\n' "$output" >&2
+		return 1
+	fi
+}
+
+@test "every option that takes a value refuses a bad one, naming it, and plans nothing" {
+	# Short relative names (setup works in $T): the catalogue shows them.
+	local f=lb5.conf
+	cp "$FIX/002-lb5.conf" "$f"
+	kc_bad -o '' "$f" "-o: '' is empty or holds a tab or newline"
+	kc_bad -o p --run-dir run "$f" "--run-dir: 'run' is not an absolute path"
+	kc_bad -o p --run-dir '' "$f" "--run-dir: '' is empty or holds a tab or newline"
+	kc_bad -o p --ref-dir plan "$f" "--ref-dir: 'plan' is not an absolute path"
+	kc_bad -o p --carry /nonexistent/carry "$f" \
+		"--carry: cannot open '/nonexistent/carry': No such file or directory"
+	kc_bad -c --carry carry "$f" "--ref-dir and --carry go with -o"
+	kc_bad -c '' "FILE: '' is empty or holds a tab or newline"
+	kc_bad -c /nonexistent/keepalived.conf "error: cannot open '/nonexistent/keepalived.conf': No such file or directory"
+}
+
+@test "an unknown option, an option without its value or no file is named before the usage" {
+	kc_bad --frobnicate x.conf "unrecognized option '--frobnicate'"
+	kc_bad -c -o "option requires an argument -- 'o'"
+	kc_bad -c --run-dir "option '--run-dir' requires an argument"
+	kc_bad -c --carry "option '--carry' requires an argument"
+	kc_bad -c --ref-dir "option '--ref-dir' requires an argument"
+	kc_bad -c "no configuration file given"
+	kc_bad "no configuration file given"
+	kc_bad -c a.conf b.conf "one configuration file only: 'b.conf' is one too many"
+	cp "$FIX/002-lb5.conf" lb5.conf
+	kc_bad lb5.conf "give -c to check, or -o DIR to write a plan"
+	[[ "${lines[1]}" == "usage: kaconf -c [-q] FILE" ]]
+}
+
 @test "kaconf refuses a broken --carry file naming its line" {
 	printf 'vs\ttcp\t192.0.2.1:80\tup\nbogus\n' >"$T/carry"
 	run kaconf -o "$T/p" --carry "$T/carry" "$FIX/000-lvs.conf"

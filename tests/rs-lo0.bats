@@ -101,7 +101,9 @@ sysctls() {
 	! nsx rs ip -o addr show dev lo | grep -q 192.0.2.201
 	[ "$(sysctls)" = "$before" ]
 	run rs stop 10.0.0.300
+	catalogue rs-lo0 stop 10.0.0.300
 	[ "$status" -eq 2 ]
+	[ "$output" = "rs-lo0: '10.0.0.300' is not an IPv4 or IPv6 host address" ]
 }
 
 @test "usage errors exit 2; -h prints the usage and exits 0" {
@@ -109,12 +111,18 @@ sysctls() {
 	catalogue rs-lo0 frob
 	[ "$status" -eq 2 ]
 	[[ "$output" == "rs-lo0: unknown command 'frob' (start, stop, status)"* ]]
-	run rs start
-	[ "$status" -eq 2 ]
-	run rs
-	[ "$status" -eq 2 ]
-	run rs status extra
-	[ "$status" -eq 2 ]
+	local c want
+	for c in "start|start needs at least one VIP" "|no command given (start, stop, status)" \
+		"status extra|status: unexpected 'extra'" "-x|unknown command '-x' (start, stop, status)"; do
+		want=${c#*|}
+		# shellcheck disable=SC2086
+		run rs ${c%%|*}
+		# shellcheck disable=SC2086
+		catalogue rs-lo0 ${c%%|*}
+		[ "$status" -eq 2 ]
+		[ "${lines[0]}" = "rs-lo0: $want" ]
+		[ "${lines[1]}" = "usage: rs-lo0 start VIP [VIP...]" ]
+	done
 	run --separate-stderr rs -h
 	[ "$status" -eq 0 ]
 	[[ "$output" == "usage: rs-lo0 start VIP [VIP...]"* ]]

@@ -145,11 +145,37 @@ bad() {
 	bad garp 192.0.2.1 dev eth0 --count 0 "--count: '0' is out of range 1-1000"
 	bad garp 192.0.2.1 dev eth0 --interval 1x "--interval: '1x' is not a number of seconds"
 	bad garp 192.0.2.1/24 dev eth0 "'192.0.2.1/24' is not an IPv4 or IPv6 address"
-	run nsx a vipctl --bogus
+}
+
+# bad_usage ARGS... EXPECTED-FIRST-LINE: exit 2, the line, then the usage.
+bad_usage() {
+	local want=${*: -1}
+	run nsx a vipctl "${@:1:$#-1}"
+	catalogue vipctl "${@:1:$#-1}"
+	echo "status=$status output=$output"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"usage: vipctl"* ]]
-	run nsx a vipctl
-	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "vipctl: $want" ]
+	[[ "${lines[1]}" == "usage: vipctl"* ]]
+}
+
+@test "an unknown option, an option without its value or no command prints why, then the usage" {
+	bad_usage --bogus "unrecognized option '--bogus'"
+	bad_usage -b "option requires an argument -- 'b'"
+	bad_usage "missing command (add, del, list, garp)"
+	bad_usage -v "missing command (add, del, list, garp)"
+}
+
+@test "every word that takes a value refuses a missing or bad one, naming it" {
+	bad add "add: missing address"
+	bad del 192.0.2.5 "del: missing 'dev IF'"
+	bad list dev "list: 'dev' needs a value"
+	bad list dev 'a b' "'a b' is not a valid interface name"
+	bad add 192.0.2.5 dev eth0 label "add: 'label' needs a value"
+	bad garp 192.0.2.1 dev eth0 --count "garp: '--count' needs a value"
+	bad garp 192.0.2.1 dev eth0 --count 1001 "--count: '1001' is out of range 1-1000"
+	bad garp 192.0.2.1 dev eth0 --interval "garp: '--interval' needs a value"
+	bad garp 192.0.2.1 dev eth0 --interval 61 "--interval: '61' is out of range 0-60 seconds"
+	bad -b /nonexistent/batch "cannot open batch file '/nonexistent/batch': No such file or directory"
 }
 
 @test "-h prints the usage on stdout and exits 0" {

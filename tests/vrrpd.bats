@@ -57,7 +57,10 @@ vr_bad() {
 	[ -z "$output" ]
 	[[ "$stderr" == "vrrpd: unknown option '--frobnicate'"* ]]
 	[[ "$stderr" == *"usage: vrrpd"* ]]
+	# Again with both streams in $lines, for the catalogue's answer.
+	run vrrpd --frobnicate
 	catalogue vrrpd --frobnicate
+	[ "${lines[0]}" = "vrrpd: unknown option '--frobnicate'" ]
 	run vrrpd --vrid
 	[ "$status" -eq 2 ]
 	[[ "${lines[0]}" == "vrrpd: this option needs a value: '--vrid'" ]]
@@ -192,6 +195,14 @@ vr_bad() {
 		--config /nonexistent/vrrpd.conf
 }
 
+@test "files read or written after start-up must be named by absolute paths" {
+	# A daemon works from /: a relative name would mean another file by then.
+	vr_bad "--state-file: 'vi.state' is not an absolute path" --vrid 5 --vip 192.0.2.100 --state-file vi.state
+	vr_bad "--dump-file: 'vi.json' is not an absolute path" --vrid 5 --vip 192.0.2.100 --dump-file vi.json
+	vr_bad "--auth-pass-file: 'pass' is not an absolute path" --vrid 5 --vip 192.0.2.100 --auth-pass-file pass
+	vr_bad "--state-file: empty path" --vrid 5 --vip 192.0.2.100 --state-file ''
+}
+
 @test "-n prints every setting, and --config reads it back to the same instance" {
 	run nsx a vrrpd --vrid 51 --vip '192.0.2.100/24 dev eth0 label eth0:1' --vip 2001:db8::100 \
 		--priority 120 --version 3 --advert-int 0.05 --no-preempt --preempt-delay 2.5 \
@@ -291,6 +302,10 @@ vr_bad() {
 		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-weight -300
 	vr_bad "--track-rise: '0' is out of range 1-1000" \
 		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-rise 0
+	vr_bad "--track-fall: 'often' is not a whole number" \
+		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-fall often
+	vr_bad "--track-timeout: '0' is out of range 0.001-86400 seconds" \
+		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-timeout 0
 	vr_bad "--track-interval: '0.001'" \
 		--vrid 5 --vip 192.0.2.100 --track-script "$T/hook" --track-interval 0.001
 	vr_bad "--track-script: '/nonexistent/check': No such file or directory" \
@@ -309,6 +324,9 @@ vr_bad() {
 		--vrid 5 --vip 192.0.2.100 --sync-group G --sync-dir run/sync
 	vr_bad "--group-notify needs --sync-group" \
 		--vrid 5 --vip 192.0.2.100 --group-notify "$T/hook" --allow-root-scripts
+	vr_bad "--group-notify: '/nonexistent/hook': No such file or directory" \
+		--vrid 5 --vip 192.0.2.100 --sync-group G --group-notify /nonexistent/hook --allow-root-scripts
+	vr_bad "--script-user: 'a b' is not a user name" --vrid 5 --vip 192.0.2.100 --script-user 'a b'
 	printf 'vrid 5\nvip 192.0.2.100\nvmac yes\n' >"$T/conf"
 	vr_bad "$T/conf:3: vmac: takes no value (got 'yes')" --config "$T/conf"
 }

@@ -142,8 +142,10 @@ int main(int argc, char **argv)
 		ctx.nl = open_nl();
 		rc = run_batch(&ctx, batch);
 	} else {
-		if (optind == argc)
+		if (optind == argc) {
+			hk_warn("missing command (add, del, list, garp)");
 			usage(stderr, HK_EXIT_USAGE);
+		}
 		if (vip_parse_cmd(argc - optind, argv + optind, &cmd, &e) < 0)
 			hk_die(HK_EXIT_USAGE, "%s", e.msg);
 		ctx.nl = open_nl();

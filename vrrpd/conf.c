@@ -266,6 +266,15 @@ static int set_string(char **dst, const char *value, struct hk_err *e)
 	return 0;
 }
 
+/* A file the daemon opens again after start-up: daemon(3) moves it to
+ * "/", and a relative name would then mean another file. */
+static int set_abs_path(char **dst, const char *value, struct hk_err *e)
+{
+	if (value[0] != '\0' && value[0] != '/')
+		return hk_err_set(e, EINVAL, "'%.*s' is not an absolute path", Q(value));
+	return set_string(dst, value, e);
+}
+
 static int set_secs(uint64_t *dst, const char *value, uint64_t min, uint64_t max,
 		    struct hk_err *e)
 {
@@ -483,7 +492,7 @@ int vrrp_conf_set(struct vrrp_conf *c, const char *name, const char *value,
 		else
 			return hk_err_set(e, EINVAL, "'%.*s' is neither backup nor master", Q(value));
 	} else if (!strcmp(name, "auth-pass-file")) {
-		return set_string(&c->auth_file, value, e);
+		return set_abs_path(&c->auth_file, value, e);
 	} else if (!strcmp(name, "unicast-src")) {
 		return hk_parse_addr(value, AF_UNSPEC, &c->unicast_src, e);
 	} else if (!strcmp(name, "unicast-peer")) {
@@ -534,9 +543,9 @@ int vrrp_conf_set(struct vrrp_conf *c, const char *name, const char *value,
 					  Q(value), VRRP_NAME_MAX);
 		strcpy(c->name, value);
 	} else if (!strcmp(name, "state-file")) {
-		return set_string(&c->state_file, value, e);
+		return set_abs_path(&c->state_file, value, e);
 	} else if (!strcmp(name, "dump-file")) {
-		return set_string(&c->dump_file, value, e);
+		return set_abs_path(&c->dump_file, value, e);
 	} else if (!strcmp(name, "v3-checksum-as-v2")) {
 		c->v3_cksum_as_v2 = true;
 	} else if (!strncmp(name, "track-", 6)) {
@@ -548,9 +557,7 @@ int vrrp_conf_set(struct vrrp_conf *c, const char *name, const char *value,
 					  Q(value), VRRP_NAME_MAX);
 		strcpy(c->sync_group, value);
 	} else if (!strcmp(name, "sync-dir")) {
-		if (value[0] != '/')
-			return hk_err_set(e, EINVAL, "'%.*s' is not an absolute path", Q(value));
-		return set_string(&c->sync_dir, value, e);
+		return set_abs_path(&c->sync_dir, value, e);
 	} else if (!strcmp(name, "group-notify")) {
 		return vrrp_cmd_split(value, &c->group_notify, e);
 	} else if (!strcmp(name, "vmac")) {

@@ -229,19 +229,65 @@ TEST(kc_track_weights_resolve_as_keepalived)
 	done(&r);
 }
 
-TEST(kc_sync_group_members_track_with_weight_zero)
+/* The second member of the sync group G, after VI_1 (INST). */
+#define VI_2_IN_G "vrrp_instance VI_2 { interface eth1\n virtual_router_id 8\n" \
+		  " virtual_ipaddress { 198.51.100.1 } }\n"
+
+/* keepalived 2.2.7 without sync_group_tracking_weight: an interface's
+ * weight and a track_file's weight of 1 become 0 (failure = FAULT); a
+ * script or file of any other weight is dropped, as keepalived drops it. */
+TEST(kc_sync_group_members_track_with_weight_zero_or_not_at_all)
+{
+	struct run r;
+	const struct kc_track *t;
+
+	build(&r, "vrrp_script chk { script /x\n weight -10 }\n"
+		  "vrrp_script ok { script /y }\n"
+		  "track_file f1 { file /run/f1 }\n"
+		  "track_file f10 { file /run/f10\n weight -10 }\n"
+		  "track_file f0 { file /run/f0\n weight -10 }\n"
+		  "vrrp_sync_group G { group { VI_1\n VI_2 } }\n"
+		  INST(" track_script { chk\n ok\n ok2 weight 0 }\n"
+		       " track_file { f1\n f10\n f0 weight 0 }\n"
+		       " track_interface { eth2 weight -5 }\n")
+		  "vrrp_script ok2 { script /z\n weight 20 }\n"
+		  VI_2_IN_G);
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_STR(r.conf.insts->group, "G");
+	t = r.conf.insts->tracks;
+	CHECK_EQ_STR(t->name, "ok");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK_EQ_STR((t = t->next)->name, "ok2");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK_EQ_STR((t = t->next)->name, "f1");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK_EQ_STR((t = t->next)->name, "f0");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK_EQ_STR((t = t->next)->name, "eth2");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK(t->next == NULL);
+	CHECK(strstr(r.diag, "t.conf:15:17: warning: 'chk' of VI_1 in sync group G has weight "
+		     "-10: keepalived ignores it, failures and all, unless the group has "
+		     "sync_group_tracking_weight; so does hakit (weight 0 would make a "
+		     "failure move the group)\n") != NULL);
+	CHECK(strstr(r.diag, "t.conf:18:15: warning: 'f1' of VI_1 in sync group G: keepalived "
+		     "forces weight 0 (failure = FAULT)") != NULL);
+	CHECK(strstr(r.diag, "'f10' of VI_1 in sync group G has weight -10: keepalived "
+		     "ignores it") != NULL);
+	CHECK(strstr(r.diag, "'eth2' of VI_1 in sync group G: keepalived forces weight 0") != NULL);
+	done(&r);
+}
+
+TEST(kc_sync_group_tracking_weight_keeps_the_members_weights)
 {
 	struct run r;
 
 	build(&r, "vrrp_script chk { script /x\n weight -10 }\n"
-		  "vrrp_sync_group G { group { VI_1\n VI_2 } }\n"
-		  INST(" track_script { chk }\n")
-		  "vrrp_instance VI_2 { interface eth1\n virtual_router_id 8\n"
-		  " virtual_ipaddress { 198.51.100.1 } }\n");
+		  "vrrp_sync_group G { group { VI_1\n VI_2 }\n sync_group_tracking_weight }\n"
+		  INST(" track_script { chk }\n") VI_2_IN_G);
 	CHECK_EQ_INT(r.c.errors, 0);
-	CHECK_EQ_STR(r.conf.insts->group, "G");
-	CHECK_EQ_INT(r.conf.insts->tracks->weight, 0);
-	CHECK(strstr(r.diag, "keepalived forces weight 0") != NULL);
+	CHECK_EQ_INT(r.conf.insts->tracks->weight, -10);
+	CHECK(strstr(r.diag, "sync group") == NULL);
 	done(&r);
 }
 

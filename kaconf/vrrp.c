@@ -706,6 +706,16 @@ static void i_peers(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	}
 }
 
+/* Whether IN tracks NAME of KIND already: keepalived keeps the first. */
+static bool tracked(const struct kc_inst *in, enum kc_track_kind kind,
+		    const char *name)
+{
+	for (const struct kc_track *t = in->tracks; t; t = t->next)
+		if (t->kind == kind && strcmp(t->name, name) == 0)
+			return true;
+	return false;
+}
+
 static void track_list(struct kc_ctx *c, struct kc_inst *in, struct kc_stmt *st,
 		       enum kc_track_kind kind)
 {
@@ -740,6 +750,12 @@ static void track_list(struct kc_ctx *c, struct kc_inst *in, struct kc_stmt *st,
 					 &t->weight) < 0)
 				continue;
 			t->has_weight = true;
+		}
+		if (tracked(in, kind, t->name)) {
+			kc_warn(c, &t->pos, "%s: %s already tracks '%s'; this one is "
+				"ignored, as keepalived ignores it", st->w[0].s, in->name,
+				t->name);
+			continue;
 		}
 		*tail = t;
 		tail = &t->next;

@@ -214,8 +214,9 @@ TEST(kc_track_weights_resolve_as_keepalived)
 	struct kc_track *t;
 
 	build(&r, "vrrp_script chk { script /x\n weight -10\n fall 3\n rise 2 }\n"
+		  "vrrp_script chk2 { script /y }\n"
 		  "track_file tf { file /tmp/f }\n"
-		  INST(" track_script { chk\n chk weight 5 reverse }\n"
+		  INST(" track_script { chk\n chk2 weight 5 reverse }\n"
 		       " track_file { tf }\n track_interface { eth1 weight -20 }\n"));
 	CHECK_EQ_INT(r.c.errors, 0);
 	t = r.conf.insts->tracks;
@@ -226,6 +227,34 @@ TEST(kc_track_weights_resolve_as_keepalived)
 	done(&r);
 	build(&r, INST(" track_script { nosuch }\n"));
 	CHECK(strstr(r.diag, "t.conf:5:17: error: track_script: there is no vrrp_script 'nosuch'") != NULL);
+	done(&r);
+}
+
+TEST(kc_a_track_given_twice_counts_once_the_first_as_keepalived)
+{
+	struct run r;
+	const struct kc_track *t;
+
+	build(&r, "vrrp_script s { script /x\n weight -10 }\n"
+		  "track_file f { file /run/f\n weight -10 }\n"
+		  INST(" track_file { f\n f weight 5 }\n"
+		       " track_script { s\n s weight 3 }\n"
+		       " track_interface { eth0\n eth0 weight 4 }\n"
+		       " track_file { f }\n"));
+	CHECK_EQ_INT(r.c.errors, 0);
+	t = r.conf.insts->tracks;
+	CHECK_EQ_STR(t->name, "f");
+	CHECK_EQ_INT(t->weight, -10);
+	CHECK_EQ_STR((t = t->next)->name, "s");
+	CHECK_EQ_INT(t->weight, -10);
+	CHECK_EQ_STR((t = t->next)->name, "eth0");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK(t->next == NULL);
+	CHECK(strstr(r.diag, "t.conf:10:2: warning: track_file: VI_1 already tracks 'f'; "
+		     "this one is ignored, as keepalived ignores it\n") != NULL);
+	CHECK(strstr(r.diag, "t.conf:12:2: warning: track_script: VI_1 already tracks 's'") != NULL);
+	CHECK(strstr(r.diag, "t.conf:14:2: warning: track_interface: VI_1 already tracks 'eth0'") != NULL);
+	CHECK(strstr(r.diag, "t.conf:15:15: warning: track_file: VI_1 already tracks 'f'") != NULL);
 	done(&r);
 }
 

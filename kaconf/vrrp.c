@@ -706,6 +706,16 @@ static void i_peers(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	}
 }
 
+/* Whether IN tracks NAME of KIND already: keepalived keeps the first. */
+static bool tracked(const struct kc_inst *in, enum kc_track_kind kind,
+		    const char *name)
+{
+	for (const struct kc_track *t = in->tracks; t; t = t->next)
+		if (t->kind == kind && strcmp(t->name, name) == 0)
+			return true;
+	return false;
+}
+
 static void track_list(struct kc_ctx *c, struct kc_inst *in, struct kc_stmt *st,
 		       enum kc_track_kind kind)
 {
@@ -740,6 +750,12 @@ static void track_list(struct kc_ctx *c, struct kc_inst *in, struct kc_stmt *st,
 					 &t->weight) < 0)
 				continue;
 			t->has_weight = true;
+		}
+		if (tracked(in, kind, t->name)) {
+			kc_warn(c, &t->pos, "%s: %s already tracks '%s'; this one is "
+				"ignored, as keepalived ignores it", st->w[0].s, in->name,
+				t->name);
+			continue;
 		}
 		*tail = t;
 		tail = &t->next;
@@ -1027,13 +1043,28 @@ static void resolve_tracks(struct kc_ctx *c, struct kc_conf *conf,
 			for (g = conf->groups; g; g = g->next)
 				if (strcmp(g->name, in->group) == 0)
 					break;
-			if (g && !g->tracking_weight) {
+			/* keepalived 2.2.7, in a group without
+			 * sync_group_tracking_weight: an interface's weight, or
+			 * a track_file's weight of 1 (its default), becomes 0
+			 * (failure = FAULT); a track_script or track_file of
+			 * any other weight is dropped, its failures ignored. */
+			if (g && !g->tracking_weight &&
+			    (t->kind == KC_TRACK_IF ||
+			     (t->kind == KC_TRACK_FILE && t->weight == 1))) {
 				kc_warn(c, &t->pos,
 					"'%s' of %s in sync group %s: keepalived forces weight 0 "
 					"(failure = FAULT) unless the group has "
 					"sync_group_tracking_weight; so does hakit",
 					t->name, in->name, in->group);
 				t->weight = 0;
+			} else if (g && !g->tracking_weight) {
+				kc_warn(c, &t->pos,
+					"'%s' of %s in sync group %s has weight %ld: keepalived "
+					"ignores it, failures and all, unless the group has "
+					"sync_group_tracking_weight; so does hakit (weight 0 "
+					"would make a failure move the group)",
+					t->name, in->name, in->group, t->weight);
+				ok = false;
 			}
 		}
 		if (ok && t->kind == KC_TRACK_FILE) {

@@ -214,8 +214,9 @@ TEST(kc_track_weights_resolve_as_keepalived)
 	struct kc_track *t;
 
 	build(&r, "vrrp_script chk { script /x\n weight -10\n fall 3\n rise 2 }\n"
+		  "vrrp_script chk2 { script /y }\n"
 		  "track_file tf { file /tmp/f }\n"
-		  INST(" track_script { chk\n chk weight 5 reverse }\n"
+		  INST(" track_script { chk\n chk2 weight 5 reverse }\n"
 		       " track_file { tf }\n track_interface { eth1 weight -20 }\n"));
 	CHECK_EQ_INT(r.c.errors, 0);
 	t = r.conf.insts->tracks;
@@ -229,19 +230,93 @@ TEST(kc_track_weights_resolve_as_keepalived)
 	done(&r);
 }
 
-TEST(kc_sync_group_members_track_with_weight_zero)
+TEST(kc_a_track_given_twice_counts_once_the_first_as_keepalived)
+{
+	struct run r;
+	const struct kc_track *t;
+
+	build(&r, "vrrp_script s { script /x\n weight -10 }\n"
+		  "track_file f { file /run/f\n weight -10 }\n"
+		  INST(" track_file { f\n f weight 5 }\n"
+		       " track_script { s\n s weight 3 }\n"
+		       " track_interface { eth0\n eth0 weight 4 }\n"
+		       " track_file { f }\n"));
+	CHECK_EQ_INT(r.c.errors, 0);
+	t = r.conf.insts->tracks;
+	CHECK_EQ_STR(t->name, "f");
+	CHECK_EQ_INT(t->weight, -10);
+	CHECK_EQ_STR((t = t->next)->name, "s");
+	CHECK_EQ_INT(t->weight, -10);
+	CHECK_EQ_STR((t = t->next)->name, "eth0");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK(t->next == NULL);
+	CHECK(strstr(r.diag, "t.conf:10:2: warning: track_file: VI_1 already tracks 'f'; "
+		     "this one is ignored, as keepalived ignores it\n") != NULL);
+	CHECK(strstr(r.diag, "t.conf:12:2: warning: track_script: VI_1 already tracks 's'") != NULL);
+	CHECK(strstr(r.diag, "t.conf:14:2: warning: track_interface: VI_1 already tracks 'eth0'") != NULL);
+	CHECK(strstr(r.diag, "t.conf:15:15: warning: track_file: VI_1 already tracks 'f'") != NULL);
+	done(&r);
+}
+
+/* The second member of the sync group G, after VI_1 (INST). */
+#define VI_2_IN_G "vrrp_instance VI_2 { interface eth1\n virtual_router_id 8\n" \
+		  " virtual_ipaddress { 198.51.100.1 } }\n"
+
+/* keepalived 2.2.7 without sync_group_tracking_weight: an interface's
+ * weight and a track_file's weight of 1 become 0 (failure = FAULT); a
+ * script or file of any other weight is dropped, as keepalived drops it. */
+TEST(kc_sync_group_members_track_with_weight_zero_or_not_at_all)
+{
+	struct run r;
+	const struct kc_track *t;
+
+	build(&r, "vrrp_script chk { script /x\n weight -10 }\n"
+		  "vrrp_script ok { script /y }\n"
+		  "track_file f1 { file /run/f1 }\n"
+		  "track_file f10 { file /run/f10\n weight -10 }\n"
+		  "track_file f0 { file /run/f0\n weight -10 }\n"
+		  "vrrp_sync_group G { group { VI_1\n VI_2 } }\n"
+		  INST(" track_script { chk\n ok\n ok2 weight 0 }\n"
+		       " track_file { f1\n f10\n f0 weight 0 }\n"
+		       " track_interface { eth2 weight -5 }\n")
+		  "vrrp_script ok2 { script /z\n weight 20 }\n"
+		  VI_2_IN_G);
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_STR(r.conf.insts->group, "G");
+	t = r.conf.insts->tracks;
+	CHECK_EQ_STR(t->name, "ok");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK_EQ_STR((t = t->next)->name, "ok2");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK_EQ_STR((t = t->next)->name, "f1");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK_EQ_STR((t = t->next)->name, "f0");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK_EQ_STR((t = t->next)->name, "eth2");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK(t->next == NULL);
+	CHECK(strstr(r.diag, "t.conf:15:17: warning: 'chk' of VI_1 in sync group G has weight "
+		     "-10: keepalived ignores it, failures and all, unless the group has "
+		     "sync_group_tracking_weight; so does hakit (weight 0 would make a "
+		     "failure move the group)\n") != NULL);
+	CHECK(strstr(r.diag, "t.conf:18:15: warning: 'f1' of VI_1 in sync group G: keepalived "
+		     "forces weight 0 (failure = FAULT)") != NULL);
+	CHECK(strstr(r.diag, "'f10' of VI_1 in sync group G has weight -10: keepalived "
+		     "ignores it") != NULL);
+	CHECK(strstr(r.diag, "'eth2' of VI_1 in sync group G: keepalived forces weight 0") != NULL);
+	done(&r);
+}
+
+TEST(kc_sync_group_tracking_weight_keeps_the_members_weights)
 {
 	struct run r;
 
 	build(&r, "vrrp_script chk { script /x\n weight -10 }\n"
-		  "vrrp_sync_group G { group { VI_1\n VI_2 } }\n"
-		  INST(" track_script { chk }\n")
-		  "vrrp_instance VI_2 { interface eth1\n virtual_router_id 8\n"
-		  " virtual_ipaddress { 198.51.100.1 } }\n");
+		  "vrrp_sync_group G { group { VI_1\n VI_2 }\n sync_group_tracking_weight }\n"
+		  INST(" track_script { chk }\n") VI_2_IN_G);
 	CHECK_EQ_INT(r.c.errors, 0);
-	CHECK_EQ_STR(r.conf.insts->group, "G");
-	CHECK_EQ_INT(r.conf.insts->tracks->weight, 0);
-	CHECK(strstr(r.diag, "keepalived forces weight 0") != NULL);
+	CHECK_EQ_INT(r.conf.insts->tracks->weight, -10);
+	CHECK(strstr(r.diag, "sync group") == NULL);
 	done(&r);
 }
 

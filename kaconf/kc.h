@@ -154,7 +154,8 @@ struct kc_tfile {		/* track_file */
 	const char *name;
 	struct kc_pos pos;
 	const char *path;
-	long weight;		/* keepalived's default: 1 */
+	long weight;		/* keepalived's default: 1; negated for reverse */
+	bool reverse;		/* "weight W reverse" */
 	struct kc_tfile *next;
 };
 
@@ -163,7 +164,8 @@ struct kc_track {
 	const char *name;	/* script or track_file name, or interface */
 	struct kc_pos pos;
 	bool has_weight;
-	long weight;
+	long weight;		/* negated for reverse */
+	bool reverse;		/* "weight W reverse" */
 	const struct kc_script *script;
 	const struct kc_tfile *tfile;
 	struct kc_track *next;

@@ -218,10 +218,12 @@ void kc_kw_global_defs(struct kc_ctx *c, struct kc_conf *conf,
 
 /* ---- vrrp_script and track_file ---------------------------------------- */
 
-/* "weight W [reverse|no_reverse]" from word i on; range +-max. */
+/* "weight W [reverse|no_reverse]" from word i on; range +-max.  *out is
+ * W, negated for reverse; *rev (if not NULL) says whether it was. */
 static int weight_words(struct kc_ctx *c, const struct kc_stmt *st, size_t i,
-			long max, long *out)
+			long max, long *out, bool *rev)
 {
+	bool reverse = false;
 	int64_t w;
 
 	if (i >= st->n) {
@@ -234,7 +236,7 @@ static int weight_words(struct kc_ctx *c, const struct kc_stmt *st, size_t i,
 		const char *r = st->w[i + 1].s;
 
 		if (strcmp(r, "reverse") == 0)
-			w = -w;
+			reverse = true;
 		else if (strcmp(r, "no_reverse") != 0 && strcmp(r, "noreverse") != 0) {
 			kc_error(c, &st->w[i + 1].pos, "weight: '%s' is not reverse or no_reverse", r);
 			return -1;
@@ -245,7 +247,9 @@ static int weight_words(struct kc_ctx *c, const struct kc_stmt *st, size_t i,
 			return -1;
 		}
 	}
-	*out = (long)w;
+	*out = reverse ? -(long)w : (long)w;
+	if (rev)
+		*rev = reverse;
 	return 0;
 }
 
@@ -288,7 +292,7 @@ static void s_weight(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	long w;
 
 	(void)conf;
-	if (weight_words(c, st, 1, 253, &w) == 0)
+	if (weight_words(c, st, 1, 253, &w, NULL) == 0)
 		s->weight = (int)w;
 }
 
@@ -389,7 +393,7 @@ static void f_weight(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	struct kc_tfile *f = obj;
 
 	(void)conf;
-	weight_words(c, st, 1, 254, &f->weight);
+	weight_words(c, st, 1, 254, &f->weight, &f->reverse);
 }
 
 static const struct kc_kw tfile_kw[] = {
@@ -747,7 +751,7 @@ static void track_list(struct kc_ctx *c, struct kc_inst *in, struct kc_stmt *st,
 				continue;
 			}
 			if (weight_words(c, it, 2, kind == KC_TRACK_SCRIPT ? 253 : 254,
-					 &t->weight) < 0)
+					 &t->weight, &t->reverse) < 0)
 				continue;
 			t->has_weight = true;
 		}
@@ -1035,6 +1039,7 @@ static void resolve_tracks(struct kc_ctx *c, struct kc_conf *conf,
 				ok = false;
 			} else if (!t->has_weight) {
 				t->weight = t->tfile->weight;
+				t->reverse = t->tfile->reverse;
 			}
 		}
 		if (ok && in->group && t->weight) {
@@ -1045,12 +1050,15 @@ static void resolve_tracks(struct kc_ctx *c, struct kc_conf *conf,
 					break;
 			/* keepalived 2.2.7, in a group without
 			 * sync_group_tracking_weight: an interface's weight, or
-			 * a track_file's weight of 1 (its default), becomes 0
-			 * (failure = FAULT); a track_script or track_file of
-			 * any other weight is dropped, its failures ignored. */
+			 * a track_file's weight of 1 (its default; as written,
+			 * so "weight 1 reverse" too), becomes 0 (failure =
+			 * FAULT); a track_script or track_file of any other
+			 * weight is dropped, its failures ignored. */
+			long written = t->reverse ? -t->weight : t->weight;
+
 			if (g && !g->tracking_weight &&
 			    (t->kind == KC_TRACK_IF ||
-			     (t->kind == KC_TRACK_FILE && t->weight == 1))) {
+			     (t->kind == KC_TRACK_FILE && written == 1))) {
 				kc_warn(c, &t->pos,
 					"'%s' of %s in sync group %s: keepalived forces weight 0 "
 					"(failure = FAULT) unless the group has "

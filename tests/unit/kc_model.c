@@ -307,6 +307,46 @@ TEST(kc_sync_group_members_track_with_weight_zero_or_not_at_all)
 	done(&r);
 }
 
+/* keepalived tests a track_file's weight as written, before "reverse":
+ * "weight 1 reverse" is its default 1 and becomes 0 like it; a written
+ * "weight -1" is another weight and is dropped. */
+TEST(kc_sync_group_track_file_weight_1_reverse_is_weight_1)
+{
+	struct run r;
+	const struct kc_track *t;
+
+	build(&r, "track_file fr { file /run/fr\n weight 1 reverse }\n"
+		  "track_file fm { file /run/fm }\n"
+		  "track_file fn { file /run/fn }\n"
+		  "vrrp_sync_group G { group { VI_1\n VI_2 } }\n"
+		  INST(" track_file { fr\n fm weight 1 reverse\n fn weight -1 }\n")
+		  VI_2_IN_G);
+	CHECK_EQ_INT(r.c.errors, 0);
+	t = r.conf.insts->tracks;
+	CHECK_EQ_STR(t->name, "fr");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK_EQ_STR((t = t->next)->name, "fm");
+	CHECK_EQ_INT(t->weight, 0);
+	CHECK(t->next == NULL);
+	CHECK(strstr(r.diag, "'fr' of VI_1 in sync group G: keepalived forces weight 0") != NULL);
+	CHECK(strstr(r.diag, "'fm' of VI_1 in sync group G: keepalived forces weight 0") != NULL);
+	CHECK(strstr(r.diag, "'fn' of VI_1 in sync group G has weight -1: keepalived "
+		     "ignores it") != NULL);
+	done(&r);
+}
+
+/* Outside a group "reverse" negates the weight. */
+TEST(kc_track_file_weight_reverse_negates_outside_a_group)
+{
+	struct run r;
+
+	build(&r, "track_file fr { file /run/fr\n weight 7 reverse }\n"
+		  INST(" track_file { fr }\n"));
+	CHECK_EQ_INT(r.c.errors, 0);
+	CHECK_EQ_INT(r.conf.insts->tracks->weight, -7);
+	done(&r);
+}
+
 TEST(kc_sync_group_tracking_weight_keeps_the_members_weights)
 {
 	struct run r;

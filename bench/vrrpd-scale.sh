@@ -6,6 +6,11 @@
 # instances.  vrrpd and keepalived alternate, run after run, on the same
 # topology.  JSON rows on stdout (bench/run), a Markdown table on stderr.
 #
+# Each run first measures the master node alone (its backup not yet
+# started), for comparison: on one machine the kernel's work of
+# delivering an advert to the backup's namespace (and of waking the
+# process that takes it) is charged to the sender.
+#
 #   bench/vrrpd-scale.sh            BENCH_RUNS (>= 5) runs of each
 #   VB_INSTANCES=50 VB_WINDOW=10    instances, seconds measured
 set -u
@@ -69,6 +74,13 @@ run_vrrpd() {
 		vb_vrrpd_start m "m$v" -i eth0 --vrid "$v" --vip "192.0.2.$((100 + v))/24" \
 			--priority 200 --version 3 --advert-int 0.01
 		mp+=("$VR_PID")
+	done
+	vb_wait 30 all_in m MASTER ||
+		{ echo "vrrpd-scale.sh: vrrpd masters did not settle" >&2; return 1; }
+	sleep 2
+	measure "${mp[@]}" --
+	ALONE=${RESULT%% *}
+	for v in $VRIDS; do
 		vb_vrrpd_start b "b$v" -i eth0 --vrid "$v" --vip "192.0.2.$((100 + v))/24" \
 			--priority 100 --version 3 --advert-int 0.01
 		bp+=("$VR_PID")
@@ -87,10 +99,17 @@ run_keepalived() {
 	for h in m b; do
 		rm -f "$VB_TMP/ka-$h.log"
 		vb_ka_conf "$VB_TMP/ka-$h.conf" "$([ $h = m ] && echo 200 || echo 100)" 0.01 $VRIDS
-		vb_ka_start $h "$VB_TMP/ka-$h.conf"
 	done
+	vb_ka_start m "$VB_TMP/ka-m.conf"
 	vb_wait 30 sh -c "[ \$(grep -c 'Entering MASTER STATE' $VB_TMP/ka-m.log) -ge $N ]" ||
-		{ echo "vrrpd-scale.sh: keepalived instances did not settle" >&2; return 1; }
+		{ echo "vrrpd-scale.sh: keepalived masters did not settle" >&2; return 1; }
+	sleep 2
+	# shellcheck disable=SC2046
+	measure $(vb_ka_pids m) --
+	ALONE=${RESULT%% *}
+	vb_ka_start b "$VB_TMP/ka-b.conf"
+	vb_wait 30 sh -c "[ \$(grep -c 'Entering BACKUP STATE' $VB_TMP/ka-b.log) -ge $N ]" ||
+		{ echo "vrrpd-scale.sh: keepalived backups did not settle" >&2; return 1; }
 	sleep 2
 	f0=$(flaps_ka)
 	# shellcheck disable=SC2046
@@ -101,25 +120,27 @@ run_keepalived() {
 }
 
 vb_topology
-declare -a vcm vcb vpm vpb kcm kcb kpm kpb
+declare -a vcm vcb vpm vpb kcm kcb kpm kpb vca kca
 vflaps=0 kflaps=0
 for i in $(seq "$BENCH_RUNS"); do
 	run_vrrpd || exit 1
 	read -r a b c d <<<"$RESULT"
-	vcm+=("$a") vcb+=("$b") vpm+=("$c") vpb+=("$d")
+	vcm+=("$a") vcb+=("$b") vpm+=("$c") vpb+=("$d") vca+=("$ALONE")
 	vflaps=$((vflaps + FLAPS))
 	run_keepalived || exit 1
 	read -r a b c d <<<"$RESULT"
-	kcm+=("$a") kcb+=("$b") kpm+=("$c") kpb+=("$d")
+	kcm+=("$a") kcb+=("$b") kpm+=("$c") kpb+=("$d") kca+=("$ALONE")
 	kflaps=$((kflaps + FLAPS))
 	echo "vrrpd-scale.sh: run $i: CPU % master/backup, PSS MB master/backup:" \
 		"vrrpd ${vcm[-1]}/${vcb[-1]} ${vpm[-1]}/${vpb[-1]}," \
-		"keepalived ${kcm[-1]}/${kcb[-1]} ${kpm[-1]}/${kpb[-1]}; takeovers by a backup in the windows:" \
+		"keepalived ${kcm[-1]}/${kcb[-1]} ${kpm[-1]}/${kpb[-1]};" \
+		"master node alone: vrrpd ${vca[-1]}, keepalived ${kca[-1]}; takeovers by a backup in the windows:" \
 		"vrrpd $vflaps, keepalived $kflaps" >&2
 done
 
 # met: CPU at most half of keepalived's; PSS at most keepalived's.
 half() { awk -v t="$1" -v a="$2" 'BEGIN { print (t <= a / 2) ? "true" : "false" }'; }
+none() { echo null; }
 atmost() { awk -v t="$1" -v a="$2" 'BEGIN { print (t <= a) ? "true" : "false" }'; }
 emit() {
 	local id=$1 what=$2 unit=$3 target=$4 check=$5 ts as
@@ -134,6 +155,8 @@ emit() {
 {
 	emit vrrpd-cpu-master "CPU, $N instances at 0.01 s, master node" "% of a core" \
 		"at most half of keepalived's" half vcm kcm
+	emit vrrpd-cpu-master-alone "CPU, $N instances at 0.01 s, master node alone (no backup yet)" \
+		"% of a core" "for comparison" none vca kca
 	emit vrrpd-cpu-backup "CPU, $N instances at 0.01 s, backup node" "% of a core" \
 		"at most half of keepalived's" half vcb kcb
 	emit vrrpd-pss-master "PSS, $N instances, master node" MB "no more than keepalived's" \

@@ -260,6 +260,9 @@ int ipvs_plan_restore(struct ipvs_tx *tx, const struct ipvs_rule *r, size_t n,
  */
 int ipvs_desired_table(const struct ipvs_rule *r, size_t n, struct ipvs_table *want,
 		       struct hk_err *e);
+/* The same one rule at a time, into a table that starts zeroed: what
+ * apply does as it reads, so that its input is never held whole. */
+int ipvs_desired_add(struct ipvs_table *want, const struct ipvs_rule *r, struct hk_err *e);
 
 /*
  * Append to p the fewest requests that turn table cur into want:

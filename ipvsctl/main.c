@@ -399,19 +399,18 @@ static int cmd_save(struct ctx *c, int argc, char **argv)
 
 #define MAX_RULES 2000000
 
-/* Read and parse every rule of FILE (or stdin for "-" or NULL): any bad
- * line ends here, before anything is changed. */
-static struct ipvs_rule *read_rules(const char *path, size_t *n)
+/* Read and parse every rule of FILE (or stdin for "-" or NULL), handing
+ * each to fn: any bad line ends here, before anything is changed. */
+static void each_rule(const char *path, void (*fn)(struct ipvs_rule *r, void *arg), void *arg)
 {
 	FILE *f = stdin;
 	const char *name = "stdin";
-	struct ipvs_rule *v = NULL;
-	size_t cap = 0;
+	struct ipvs_rule rule;
 	char line[1024];
 	unsigned lineno = 0;
+	size_t nrules = 0;
 	struct hk_err e;
 
-	*n = 0;
 	if (path && strcmp(path, "-") != 0) {
 		f = fopen(path, "re");
 		if (!f)
@@ -426,28 +425,50 @@ static struct ipvs_rule *read_rules(const char *path, size_t *n)
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n' && !feof(f))
 			hk_die(HK_EXIT_USAGE, "%s: line %u: longer than %zu bytes", name, lineno,
 			       sizeof(line) - 2);
-		if (*n == cap) {
-			struct ipvs_rule *nv;
-
-			if (cap >= MAX_RULES)
-				hk_die(HK_EXIT_USAGE, "%s: more than %d rules", name, MAX_RULES);
-			cap = cap ? cap * 2 : 256;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				hk_die(HK_EXIT_FAIL, "out of memory");
-			v = nv;
-		}
-		r = ipvs_parse_line(line, IPVS_PARSE_NAMES, &v[*n], &e);
+		r = ipvs_parse_line(line, IPVS_PARSE_NAMES, &rule, &e);
 		if (r < 0)
 			hk_die(HK_EXIT_USAGE, "%s: line %u: %s", name, lineno, e.msg);
-		if (r > 0)
-			v[(*n)++].line = lineno;
+		if (r == 0)
+			continue;
+		if (++nrules > MAX_RULES)
+			hk_die(HK_EXIT_USAGE, "%s: more than %d rules", name, MAX_RULES);
+		rule.line = lineno;
+		fn(&rule, arg);
 	}
 	if (ferror(f))
 		hk_die(HK_EXIT_USAGE, "cannot read %s: %s", name, strerror(errno));
 	if (f != stdin)
 		fclose(f);
-	return v;
+}
+
+struct rules {
+	struct ipvs_rule *v;
+	size_t n, cap;
+};
+
+static void keep_rule(struct ipvs_rule *r, void *arg)
+{
+	struct rules *rs = arg;
+
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 256;
+		struct ipvs_rule *nv = realloc(rs->v, cap * sizeof(*nv));
+
+		if (!nv)
+			hk_die(HK_EXIT_FAIL, "out of memory");
+		rs->v = nv;
+		rs->cap = cap;
+	}
+	rs->v[rs->n++] = *r;
+}
+
+/* apply builds its desired table as it reads. */
+static void want_rule(struct ipvs_rule *r, void *arg)
+{
+	struct hk_err e;
+
+	if (ipvs_desired_add(arg, r, &e) < 0)
+		hk_die(errno == ENOMEM ? HK_EXIT_FAIL : HK_EXIT_USAGE, "apply: %s", e.msg);
 }
 
 static int run_plan(struct ctx *c, const struct ipvs_plan *todo, const struct ipvs_table *orig,
@@ -471,21 +492,20 @@ static int cmd_restore(struct ctx *c, int argc, char **argv)
 {
 	struct ipvs_table cur;
 	struct ipvs_tx tx;
-	struct ipvs_rule *rules;
+	struct rules rs = { 0 };
 	struct hk_err e;
-	size_t n;
 	int rc;
 
 	only(c, OPT_DRY, "restore");
 	if (argc > 1)
 		words_done(argc, 1, argv);
-	rules = read_rules(argc ? argv[0] : NULL, &n);
+	each_rule(argc ? argv[0] : NULL, keep_rule, &rs);
 	read_table(c, &cur, false);
 	if (ipvs_tx_init(&tx, &cur) < 0)
 		hk_die(HK_EXIT_FAIL, "out of memory");
-	if (ipvs_plan_restore(&tx, rules, n, &e) < 0)
+	if (ipvs_plan_restore(&tx, rs.v, rs.n, &e) < 0)
 		hk_die(HK_EXIT_FAIL, "restore: %s; nothing was changed", e.msg);
-	free(rules);
+	free(rs.v);
 	rc = run_plan(c, &tx.todo, &cur, "restore");
 	ipvs_tx_free(&tx);
 	ipvs_table_free(&cur);
@@ -494,20 +514,14 @@ static int cmd_restore(struct ctx *c, int argc, char **argv)
 
 static int cmd_apply(struct ctx *c, int argc, char **argv)
 {
-	struct ipvs_table cur, want;
+	struct ipvs_table cur, want = { 0 };
 	struct ipvs_plan todo = { 0 };
-	struct ipvs_rule *rules;
-	struct hk_err e;
-	size_t n;
 	int rc;
 
 	only(c, OPT_ALL | OPT_DRY, "apply");
 	if (argc != 1)
 		hk_die(HK_EXIT_USAGE, "apply needs one FILE (or - for stdin)");
-	rules = read_rules(argv[0], &n);
-	if (ipvs_desired_table(rules, n, &want, &e) < 0)
-		hk_die(HK_EXIT_USAGE, "apply: %s", e.msg);
-	free(rules);
+	each_rule(argv[0], want_rule, &want);
 	read_table(c, &cur, false);
 	if (ipvs_plan_diff(&cur, &want, c->opts & OPT_ALL, &todo) < 0)
 		hk_die(HK_EXIT_FAIL, "out of memory");

@@ -52,7 +52,14 @@ void ipvs_table_sort(struct ipvs_table *t)
 static size_t svc_pos(const struct ipvs_table *t, const struct ipvs_service *s, bool *found)
 {
 	size_t lo = 0, hi = t->n;
+	int last;
 
+	/* Files list a service and then its destinations, mostly in order:
+	 * the last entry, or past it, is the usual answer. */
+	if (hi && (last = ipvs_svc_cmp(&t->v[hi - 1].svc, s)) <= 0) {
+		*found = last == 0;
+		return last == 0 ? hi - 1 : hi;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -68,7 +75,18 @@ static size_t svc_pos(const struct ipvs_table *t, const struct ipvs_service *s, 
 static size_t dest_pos(const struct ipvs_entry *e, const struct ipvs_dest *d, bool *found)
 {
 	size_t lo = 0, hi = e->ndests;
+	int c;
 
+	/* In order (files) or in reverse (the kernel lists the newest
+	 * first): past the end or before the start is the usual answer. */
+	if (hi && (c = ipvs_dest_cmp(&e->dests[hi - 1], d)) <= 0) {
+		*found = c == 0;
+		return c == 0 ? hi - 1 : hi;
+	}
+	if (hi && ipvs_dest_cmp(d, &e->dests[0]) < 0) {
+		*found = false;
+		return 0;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -327,42 +345,46 @@ int ipvs_plan_restore(struct ipvs_tx *tx, const struct ipvs_rule *r, size_t n,
 
 /* ----------------------------------------------------------------- apply */
 
+int ipvs_desired_add(struct ipvs_table *want, const struct ipvs_rule *x, struct hk_err *e)
+{
+	char sb[IPVS_SVCSTRLEN], db[HK_ADDRSTRLEN];
+	struct ipvs_entry *en = ipvs_table_find(want, &x->svc);
+	long j;
+
+	if (x->op == IPVS_OP_ADD_SVC) {
+		if (en)
+			return hk_err_set(e, EEXIST, "line %u: service %s is given again (first on line %u)",
+					  x->line, ipvs_svc_str(&x->svc, sb), en->line);
+		en = ipvs_table_add(want, &x->svc);
+		if (!en)
+			return hk_err_set(e, ENOMEM, "out of memory");
+		en->line = x->line;
+		return 0;
+	}
+	if (x->op != IPVS_OP_ADD_DEST)
+		return hk_err_set(e, EINVAL,
+				  "line %u: apply takes the desired table, -A and -a lines only", x->line);
+	if (!en)
+		return hk_err_set(e, ESRCH,
+				  "line %u: destination %s of service %s, which no -A line before it gives",
+				  x->line, ipvs_dest_str(&x->dest, db), ipvs_svc_str(&x->svc, sb));
+	if ((j = ipvs_entry_find_dest(en, &x->dest)) >= 0)
+		return hk_err_set(e, EEXIST,
+				  "line %u: destination %s of %s is given again (first on line %u)",
+				  x->line, ipvs_dest_str(&x->dest, db), ipvs_svc_str(&x->svc, sb),
+				  en->dest_lines[j]);
+	if (ipvs_entry_add_dest(en, &x->dest, x->line) < 0)
+		return hk_err_set(e, ENOMEM, "out of memory");
+	return 0;
+}
+
 int ipvs_desired_table(const struct ipvs_rule *r, size_t n, struct ipvs_table *want,
 		       struct hk_err *e)
 {
-	char sb[IPVS_SVCSTRLEN], db[HK_ADDRSTRLEN];
-
 	memset(want, 0, sizeof(*want));
-	for (size_t k = 0; k < n; k++) {
-		const struct ipvs_rule *x = &r[k];
-		struct ipvs_entry *en = ipvs_table_find(want, &x->svc);
-		long j;
-
-		if (x->op == IPVS_OP_ADD_SVC) {
-			if (en)
-				return hk_err_set(e, EEXIST, "line %u: service %s is given again (first on line %u)",
-						  x->line, ipvs_svc_str(&x->svc, sb), en->line);
-			en = ipvs_table_add(want, &x->svc);
-			if (!en)
-				return hk_err_set(e, ENOMEM, "out of memory");
-			en->line = x->line;
-		} else if (x->op == IPVS_OP_ADD_DEST) {
-			if (!en)
-				return hk_err_set(e, ESRCH,
-						  "line %u: destination %s of service %s, which no -A line before it gives",
-						  x->line, ipvs_dest_str(&x->dest, db), ipvs_svc_str(&x->svc, sb));
-			if ((j = ipvs_entry_find_dest(en, &x->dest)) >= 0)
-				return hk_err_set(e, EEXIST,
-						  "line %u: destination %s of %s is given again (first on line %u)",
-						  x->line, ipvs_dest_str(&x->dest, db), ipvs_svc_str(&x->svc, sb),
-						  en->dest_lines[j]);
-			if (ipvs_entry_add_dest(en, &x->dest, x->line) < 0)
-				return hk_err_set(e, ENOMEM, "out of memory");
-		} else {
-			return hk_err_set(e, EINVAL,
-					  "line %u: apply takes the desired table, -A and -a lines only", x->line);
-		}
-	}
+	for (size_t k = 0; k < n; k++)
+		if (ipvs_desired_add(want, &r[k], e) < 0)
+			return -1;
 	return 0;
 }
 

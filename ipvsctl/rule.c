@@ -393,6 +393,11 @@ int ipvs_rule_finish(struct ipvs_rule *r, struct hk_err *e)
 
 #define MAX_WORDS 48
 
+/* Blanks between words; '\0' ends a word too. */
+static const bool blank[256] = { [' '] = true, ['\t'] = true, ['\r'] = true, ['\n'] = true };
+static const bool word_end[256] = { ['\0'] = true, [' '] = true, ['\t'] = true, ['\r'] = true,
+				    ['\n'] = true };
+
 /* Split line into words at blanks; returns the count or -1 if too many. */
 static int split(char *line, char **w, int max)
 {
@@ -400,14 +405,14 @@ static int split(char *line, char **w, int max)
 	char *p = line;
 
 	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		while (blank[(unsigned char)*p])
 			p++;
 		if (!*p)
 			return n;
 		if (n == max)
 			return -1;
 		w[n++] = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+		while (!word_end[(unsigned char)*p])
 			p++;
 		if (*p)
 			*p++ = '\0';
@@ -463,16 +468,23 @@ static const struct optdef optdefs[] = {
 
 static const struct optdef *find_opt(const char *w)
 {
+	/* Restores are thousands of lines: short options by a table made
+	 * once from optdefs, long ones by a character first. */
+	static const struct optdef *by_letter[128];
+	static bool indexed;
+
 	if (w[0] != '-' || !w[1])
 		return NULL;
-	/* Restores are thousands of lines: compare a character first. */
 	if (w[1] != '-') {
-		if (w[2])
+		if (w[2] || (unsigned char)w[1] >= 128)
 			return NULL;
-		for (const struct optdef *o = optdefs; o->id; o++)
-			if (o->s && o->s[1] == w[1])
-				return o;
-		return NULL;
+		if (!indexed) {
+			for (const struct optdef *o = optdefs; o->id; o++)
+				if (o->s)
+					by_letter[(unsigned char)o->s[1]] = o;
+			indexed = true;
+		}
+		return by_letter[(unsigned char)w[1]];
 	}
 	for (const struct optdef *o = optdefs; o->id; o++)
 		if (o->l[2] == w[2] && strcmp(o->l, w) == 0)

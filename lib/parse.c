@@ -143,13 +143,51 @@ static const char *family_name(int family)
 								  : "an IPv4 or IPv6";
 }
 
+/*
+ * A dotted quad exactly as inet_pton(AF_INET) takes it (four decimal
+ * parts of 0-255, no leading zeros, nothing around them), without the
+ * library's generic loop: restores and batch files hold tens of
+ * thousands of these, and under emulation each instruction counts.
+ */
+static bool parse_v4(const char *s, struct in_addr *out)
+{
+	uint8_t b[4];
+	unsigned v = 0, parts = 0;
+	bool digit = false;
+
+	for (;; s++) {
+		char c = *s;
+
+		if (c >= '0' && c <= '9') {
+			if (digit && v == 0)
+				return false;
+			v = v * 10 + (unsigned)(c - '0');
+			if (v > 255)
+				return false;
+			digit = true;
+		} else if ((c == '.' || c == '\0') && digit && parts < 4) {
+			b[parts++] = (uint8_t)v;
+			if (c == '\0')
+				break;
+			v = 0;
+			digit = false;
+		} else {
+			return false;
+		}
+	}
+	if (parts != 4)
+		return false;
+	memcpy(out, b, 4);
+	return true;
+}
+
 int hk_parse_addr(const char *s, int family, struct hk_addr *out,
 		  struct hk_err *e)
 {
 	struct hk_addr a;
 
 	memset(&a, 0, sizeof(a));
-	if (family != AF_INET6 && inet_pton(AF_INET, s, &a.v4) == 1)
+	if (family != AF_INET6 && parse_v4(s, &a.v4))
 		a.family = AF_INET;
 	else if (family != AF_INET && inet_pton(AF_INET6, s, &a.v6) == 1)
 		a.family = AF_INET6;

@@ -292,3 +292,58 @@ TEST(ipvs_change_errors_name_what_was_refused)
 	CHECK_EQ_STR(ipvs_change_error(&c, EEXIST, buf, sizeof(buf)),
 		     "service TCP 192.0.2.1:80 already exists");
 }
+
+/* The table keeps services and destinations sorted whatever order they
+ * come in (files in order, the kernel newest first, anything else) and
+ * finds each of them again. */
+TEST(ipvs_table_sorted_whatever_the_order_of_insertion)
+{
+	static const int orders[3][8] = {
+		{ 0, 1, 2, 3, 4, 5, 6, 7 }, { 7, 6, 5, 4, 3, 2, 1, 0 }, { 3, 7, 0, 5, 1, 6, 2, 4 },
+	};
+
+	for (int o = 0; o < 3; o++) {
+		struct ipvs_table t = { 0 };
+		struct ipvs_entry *en;
+
+		for (int k = 0; k < 8; k++) {
+			struct ipvs_service s = { .af = AF_INET, .protocol = IPPROTO_TCP, .port = 80 };
+
+			s.addr.family = AF_INET;
+			s.addr.bytes[0] = 192;
+			s.addr.bytes[3] = (uint8_t)(1 + orders[o][k]);
+			en = ipvs_table_add(&t, &s);
+			CHECK(en != NULL);
+			for (int j = 0; en && j < 8; j++) {
+				struct ipvs_dest d = { .port = 80, .weight = 1 };
+
+				d.addr.family = AF_INET;
+				d.addr.bytes[0] = 198;
+				d.addr.bytes[3] = (uint8_t)(1 + orders[(o + 1) % 3][j]);
+				CHECK_EQ_INT(ipvs_entry_add_dest(en, &d, 0), 0);
+			}
+		}
+		CHECK_EQ_INT((int)t.n, 8);
+		for (size_t i = 0; i < t.n; i++) {
+			CHECK(i == 0 || ipvs_svc_cmp(&t.v[i - 1].svc, &t.v[i].svc) < 0);
+			CHECK(ipvs_table_find(&t, &t.v[i].svc) == &t.v[i]);
+			CHECK_EQ_INT((int)t.v[i].ndests, 8);
+			for (size_t j = 0; j < t.v[i].ndests; j++) {
+				CHECK(j == 0 || ipvs_dest_cmp(&t.v[i].dests[j - 1], &t.v[i].dests[j]) < 0);
+				CHECK_EQ_INT((int)ipvs_entry_find_dest(&t.v[i], &t.v[i].dests[j]), (int)j);
+			}
+		}
+		{
+			struct ipvs_service absent = t.v[0].svc;
+			struct ipvs_dest nod = t.v[0].dests[0];
+
+			absent.port = 81;
+			nod.addr.bytes[3] = 200;
+			CHECK(ipvs_table_find(&t, &absent) == NULL);
+			CHECK_EQ_INT((int)ipvs_entry_find_dest(&t.v[0], &nod), -1);
+			nod.addr.bytes[3] = 0;
+			CHECK_EQ_INT((int)ipvs_entry_find_dest(&t.v[0], &nod), -1);
+		}
+		ipvs_table_free(&t);
+	}
+}

@@ -178,3 +178,65 @@ TEST(parse_messages_quote_long_input_truncated)
 	CHECK_EQ_INT(hk_parse_uint(big, 0, 1, &v, &e), -1);
 	CHECK(strlen(e.msg) < 100);
 }
+
+/* hk_parse_addr's own dotted-quad reader takes exactly what
+ * inet_pton(AF_INET) takes: tricky cases, then many random strings
+ * over the characters that matter (fixed seed, so a failure repeats). */
+TEST(parse_addr_ipv4_agrees_with_inet_pton)
+{
+	static const char *const cases[] = {
+		"0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.", "1.2.3.4.5",
+		".1.2.3", "1..2.3", "01.2.3.4", "1.2.3.00", "1.2.3.0", "1.2.3.-1", "", ".",
+		"1.2.3.4 ", " 1.2.3.4", "1.2.3.4x", "1.2.3.255", "1.2.3.2550", "999.1.1.1",
+		"0x1.2.3.4", "1.2.3.4\n", "00.0.0.0", "0.0.0.09",
+	};
+	struct hk_addr a;
+	struct in_addr want;
+	unsigned seed = 12345;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ok = inet_pton(AF_INET, cases[i], &want) == 1;
+		int got = hk_parse_addr(cases[i], AF_INET, &a, NULL) == 0;
+
+		if (ok != got || (ok && memcmp(&a.v4, &want, 4) != 0))
+			t_fail(__FILE__, __LINE__, "'%s': inet_pton %d, hk_parse_addr %d", cases[i],
+			       ok, got);
+	}
+	for (int i = 0; i < 200000; i++) {
+		static const char set[] = "0123456789..0125x";
+		char s[20];
+		int len, ok, got;
+
+		seed = seed * 1103515245u + 12345u;
+		if (i % 2) {
+			/* Any characters of the set. */
+			len = (int)((seed >> 16) % 18);
+			for (int k = 0; k < len; k++) {
+				seed = seed * 1103515245u + 12345u;
+				s[k] = set[(seed >> 16) % (sizeof(set) - 1)];
+			}
+		} else {
+			/* Three to five parts of up to three digits: mostly
+			 * addresses, some just off. */
+			int parts = 3 + (int)((seed >> 16) % 3);
+
+			len = 0;
+			for (int p = 0; p < parts; p++) {
+				seed = seed * 1103515245u + 12345u;
+				if (p)
+					s[len++] = '.';
+				for (int k = (int)((seed >> 16) % 4); k > 0; k--) {
+					seed = seed * 1103515245u + 12345u;
+					s[len++] = (char)('0' + (seed >> 16) % (k == 3 ? 3 : 10));
+				}
+			}
+		}
+		s[len] = '\0';
+		ok = inet_pton(AF_INET, s, &want) == 1;
+		got = hk_parse_addr(s, AF_INET, &a, NULL) == 0;
+		if (ok != got || (ok && memcmp(&a.v4, &want, 4) != 0)) {
+			t_fail(__FILE__, __LINE__, "'%s': inet_pton %d, hk_parse_addr %d", s, ok, got);
+			break;
+		}
+	}
+}

@@ -89,6 +89,14 @@ vr_bad() {
 	vr_bad "--garp-refresh: '86401' is out of range 0-86400 seconds" --vrid 5 --vip 192.0.2.100 --garp-refresh 86401
 	vr_bad "--hook-timeout: '0' is out of range 0.01-3600 seconds" --vrid 5 --vip 192.0.2.100 --hook-timeout 0
 	vr_bad "--state: 'primary' is neither backup nor master" --vrid 5 --vip 192.0.2.100 --state primary
+	vr_bad "--rt-priority: '0' is out of range 1-99" --vrid 5 --vip 192.0.2.100 --rt-priority 0
+	vr_bad "--rt-priority: '100' is out of range 1-99" --vrid 5 --vip 192.0.2.100 --rt-priority 100
+	vr_bad "--nice: '-21' is out of range -20..19" --vrid 5 --vip 192.0.2.100 --nice -21
+	vr_bad "--nice: '20' is out of range -20..19" --vrid 5 --vip 192.0.2.100 --nice 20
+	vr_bad "--rlimit-rttime: '0.0001' is out of range 0.001-60 seconds" --vrid 5 --vip 192.0.2.100 \
+		--rt-priority 10 --rlimit-rttime 0.0001
+	vr_bad "--rlimit-rttime limits real-time scheduling: it needs --rt-priority" --vrid 5 \
+		--vip 192.0.2.100 --rlimit-rttime 0.02
 }
 
 @test "advertisement intervals must fit the version" {
@@ -210,7 +218,7 @@ vr_bad() {
 		--notify "$T/hook a \"b c\"" --notify-master "$T/hook master" --hook-timeout 4 \
 		--garp-delay 0 --garp-repeat 2 --garp-refresh 60 --name VI_1 --state master \
 		--state-file "$T/state" --dump-file "$T/dump.json" --v3-checksum-as-v2 \
-		--allow-root-scripts -n
+		--allow-root-scripts --rt-priority 20 --rlimit-rttime 0.05 --nice -5 --mlock -n
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat <<-EOF
 		# vrrpd instance VI_1
@@ -238,6 +246,10 @@ vr_bad() {
 		hook-timeout 4
 		accept
 		allow-root-scripts
+		rt-priority 20
+		rlimit-rttime 0.05
+		nice -5
+		mlock
 		state-file $T/state
 		dump-file $T/dump.json
 		EOF
@@ -329,4 +341,36 @@ vr_bad() {
 	vr_bad "--script-user: 'a b' is not a user name" --vrid 5 --vip 192.0.2.100 --script-user 'a b'
 	printf 'vrid 5\nvip 192.0.2.100\nvmac yes\n' >"$T/conf"
 	vr_bad "$T/conf:3: vmac: takes no value (got 'yes')" --config "$T/conf"
+}
+
+@test "--rt-priority, --nice and --mlock tune vrrpd, not the hooks it runs; a reload may not change them" {
+	printf '#!/bin/sh\necho "$3 $(chrt -p $$ | head -1 | sed "s/.*: //") nice $(cut -d" " -f19 /proc/$$/stat)" >>%s/calls\n' \
+		"$T" >"$T/tuned-hook"
+	chmod 755 "$T/tuned-hook"
+	printf 'rt-priority 10\nnice -5\nmlock\n' >"$T/tune.conf"
+	vr_start a a -i eth0 --vrid 5 --vip 192.0.2.100/24 --state master --notify "$T/tuned-hook" \
+		--config "$T/tune.conf" "${FAST[@]}"
+	vr_wait a MASTER
+	local pid=${VR_PID[a]}
+	run chrt -p "$pid"
+	[[ "${lines[0]}" == *"SCHED_RR|SCHED_RESET_ON_FORK" ]]
+	[[ "${lines[1]}" == *": 10" ]]
+	[ "$(cut -d' ' -f19 "/proc/$pid/stat")" = -5 ]
+	# keepalived's RLIMIT_RTTIME: the warning at half of 10 ms, the end at all of it
+	[ "$(prlimit -p "$pid" --rttime -o SOFT,HARD --noheadings | tr -s ' ')" = " 5000 10000" ] ||
+		[ "$(prlimit -p "$pid" --rttime -o SOFT,HARD --noheadings | tr -s ' ')" = "5000 10000" ]
+	[ "$(awk '/^VmLck:/ { print $2 }' "/proc/$pid/status")" -gt 0 ]
+	grep -q 'real-time scheduling, SCHED_RR priority 10' "$T/a.log"
+	# The hooks run at normal priority: BACKUP at start, then MASTER.
+	wait_until 5 grep -q "^MASTER " "$T/calls" || { cat "$T/calls" "$T/a.log" >&2; false; }
+	run cat "$T/calls"
+	[ "${lines[0]}" = "BACKUP SCHED_OTHER nice 0" ]
+	[ "${lines[1]}" = "MASTER SCHED_OTHER nice 0" ]
+	# Set while vrrpd could: a reload that changes them is refused.
+	printf 'rt-priority 20\nnice -5\nmlock\n' >"$T/tune.conf"
+	kill -HUP "$pid"
+	wait_until 5 grep -q 'SIGHUP: ' "$T/a.log"
+	grep 'SIGHUP: ' "$T/a.log" | grep -q 'process tuning (--rt-priority, --rlimit-rttime, --nice, --mlock)'
+	run chrt -p "$pid"
+	[[ "${lines[1]}" == *": 10" ]]
 }

@@ -63,6 +63,10 @@ const struct vrrp_optdef vrrp_optdefs[] = {
 	{ "strict", false, 0 },
 	{ "script-user", true, 0 },
 	{ "allow-root-scripts", false, 0 },
+	{ "rt-priority", true, 0 },
+	{ "rlimit-rttime", true, 0 },
+	{ "nice", true, 0 },
+	{ "mlock", false, 0 },
 	{ "foreground", false, 'f' },
 	{ "check", false, 'n' },
 	{ "verbose", false, 'v' },
@@ -95,6 +99,7 @@ void vrrp_conf_init(struct vrrp_conf *c)
 	c->garp_repeat = 5;
 	c->hook_timeout_us = 30 * SEC;
 	c->accept = -1;
+	c->rttime_us = 10000;	/* keepalived's default: 10 ms */
 }
 
 void vrrp_cmd_free(struct vrrp_cmd *cmd)
@@ -574,6 +579,22 @@ int vrrp_conf_set(struct vrrp_conf *c, const char *name, const char *value,
 		return set_string(&c->script_user, value, e);
 	} else if (!strcmp(name, "allow-root-scripts")) {
 		c->allow_root_scripts = true;
+	} else if (!strcmp(name, "rt-priority")) {
+		if (hk_parse_uint(value, 1, 99, &v, e) < 0)
+			return -1;
+		c->rt_priority = (int)v;
+	} else if (!strcmp(name, "rlimit-rttime")) {
+		c->rttime_given = true;
+		return set_secs(&c->rttime_us, value, 1000, 60 * SEC, e);
+	} else if (!strcmp(name, "nice")) {
+		int64_t n;
+
+		if (hk_parse_int(value, -20, 19, &n, e) < 0)
+			return -1;
+		c->nice = (int)n;
+		c->nice_given = true;
+	} else if (!strcmp(name, "mlock")) {
+		c->mlock = true;
 	} else if (!strcmp(name, "foreground")) {
 		c->foreground = true;
 	} else if (!strcmp(name, "check")) {
@@ -967,6 +988,9 @@ int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)
 		return hk_err_set(e, EINVAL, "--vrid is required (1-255)");
 	if (!c->nvips)
 		return hk_err_set(e, EINVAL, "at least one --vip is required");
+	if (c->rttime_given && !c->rt_priority)
+		return hk_err_set(e, EINVAL,
+				  "--rlimit-rttime limits real-time scheduling: it needs --rt-priority");
 	c->family = c->vips[0].pfx.addr.family;
 
 	if (!c->ifname[0] && default_iface(&c->vips[0].pfx.addr, c->ifname, e) < 0)
@@ -1177,6 +1201,14 @@ void vrrp_conf_print(FILE *f, const struct vrrp_conf *c)
 		fprintf(f, "script-user %s\n", c->script_user);
 	if (c->allow_root_scripts)
 		fprintf(f, "allow-root-scripts\n");
+	if (c->rt_priority) {
+		fprintf(f, "rt-priority %d\n", c->rt_priority);
+		fprintf(f, "rlimit-rttime %s\n", vrrp_fmt_secs(s, sizeof(s), c->rttime_us));
+	}
+	if (c->nice_given)
+		fprintf(f, "nice %d\n", c->nice);
+	if (c->mlock)
+		fprintf(f, "mlock\n");
 	if (c->state_file)
 		fprintf(f, "state-file %s\n", c->state_file);
 	fprintf(f, "dump-file %s\n", c->dump_file);

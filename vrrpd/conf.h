@@ -112,6 +112,15 @@ struct vrrp_conf {
 	char *script_user;		/* NULL: the default */
 	bool allow_root_scripts;
 
+	/* Process tuning, set once at start-up (keepalived's vrrp_rt_priority,
+	 * vrrp_rlimit_rttime, vrrp_priority and vrrp_no_swap). */
+	int rt_priority;		/* 0: normal scheduling; else SCHED_RR 1-99 */
+	uint64_t rttime_us;		/* RLIMIT_RTTIME's hard limit with rt_priority */
+	bool rttime_given;
+	int nice;			/* with nice_given */
+	bool nice_given;
+	bool mlock;			/* mlockall */
+
 	/* Derived by vrrp_conf_finish(). */
 	int family;			/* the first VIP's */
 	struct hk_addr *adv_addrs;	/* VIPs of that family: what adverts carry */

@@ -13,11 +13,14 @@
 #include <linux/capability.h>
 #include <linux/if_addr.h>
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -737,13 +740,55 @@ static int setup(struct vrrpd *d)
 }
 
 /*
+ * --rt-priority, --nice, --mlock, as keepalived's vrrp_rt_priority,
+ * vrrp_priority and vrrp_no_swap: what cannot be had is said in the log
+ * and the instance runs on without it, as keepalived's does.  Children
+ * (the launcher is forked before; nft runs after) start with normal
+ * scheduling and no negative nice: SCHED_RESET_ON_FORK.
+ */
+static void tune_process(struct vrrpd *d)
+{
+	struct vrrp_conf *c = d->c;
+	char s[32];
+
+	if (c->rt_priority) {
+		struct sched_param sp = { .sched_priority = c->rt_priority };
+		struct rlimit rl = { .rlim_cur = c->rttime_us / 2, .rlim_max = c->rttime_us };
+
+		if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) < 0) {
+			hk_warn("%s: cannot take real-time priority %d: %s", c->name, c->rt_priority,
+				strerror(errno));
+		} else {
+			/* A warning (SIGXCPU) at half the limit; the kernel kills
+			 * a process that runs the whole of it without sleeping. */
+			if (setrlimit(RLIMIT_RTTIME, &rl) < 0)
+				hk_warn("%s: cannot limit real-time CPU time: %s", c->name,
+					strerror(errno));
+			hk_info("%s: real-time scheduling, SCHED_RR priority %d, at most %s s of CPU without sleeping",
+				c->name, c->rt_priority, vrrp_fmt_secs(s, sizeof(s), c->rttime_us));
+		}
+	}
+	if (c->nice_given) {
+		struct sched_param sp = { 0 };
+
+		if (!c->rt_priority)
+			sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK, &sp);
+		if (setpriority(PRIO_PROCESS, 0, c->nice) < 0)
+			hk_warn("%s: cannot set nice %d: %s", c->name, c->nice, strerror(errno));
+	}
+	if (c->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		hk_warn("%s: cannot lock its memory: %s", c->name, strerror(errno));
+}
+
+/*
  * After daemon(3), before the loop: the launcher for scripts, forked
- * while we still may switch users, then the privileges we drop for
- * good.
+ * while we still may switch users, the process tuning, then the
+ * privileges we drop for good (CAP_IPC_LOCK stays with --mlock: memory
+ * the process maps later is locked too, beyond RLIMIT_MEMLOCK).
  */
 static int setup_privileges(struct vrrpd *d)
 {
-	const int keep[] = { CAP_NET_RAW, CAP_NET_ADMIN };
+	const int keep[] = { CAP_NET_RAW, CAP_NET_ADMIN, CAP_IPC_LOCK };
 	struct vrrp_conf *c = d->c;
 	struct hk_err e;
 
@@ -754,7 +799,8 @@ static int setup_privileges(struct vrrpd *d)
 			return -1;
 		}
 	}
-	if (vrrp_caps_keep(keep, 2, &e) < 0) {
+	tune_process(d);
+	if (vrrp_caps_keep(keep, c->mlock ? 3 : 2, &e) < 0) {
 		hk_log(LOG_ERR, "%s: %s", c->name, e.msg);
 		return -1;
 	}
@@ -768,7 +814,7 @@ static int setup_privileges(struct vrrpd *d)
  */
 static int setup_loop(struct vrrpd *d)
 {
-	const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGCHLD };
+	const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGCHLD, SIGXCPU };
 
 	d->tfd = hk_timerfd_open();
 	if (d->tfd < 0) {
@@ -865,6 +911,14 @@ static void on_signals(struct vrrpd *d, uint64_t now)
 		case SIGUSR1:
 			vrrp_write_dump(d);
 			break;
+		case SIGXCPU: {
+			char s[32];
+
+			hk_log_rl(&d->xcpu_rl, LOG_WARNING,
+				  "%s: ran %s s at real-time priority without sleeping (half of --rlimit-rttime; the kernel kills it at the whole)",
+				  d->c->name, vrrp_fmt_secs(s, sizeof(s), d->c->rttime_us / 2));
+			break;
+		}
 		case SIGHUP:
 			if (!d->stopping)
 				vrrp_reload(d, now);
@@ -956,6 +1010,7 @@ int vrrp_run(struct vrrp_conf *c, int argc, char **argv)
 		d->rl[r] = (struct hk_ratelimit)HK_RATELIMIT_INIT(1000, 1);
 	d->send_rl = (struct hk_ratelimit)HK_RATELIMIT_INIT(1000, 1);
 	d->garp_rl = (struct hk_ratelimit)HK_RATELIMIT_INIT(1000, 1);
+	d->xcpu_rl = (struct hk_ratelimit)HK_RATELIMIT_INIT(1000, 1);
 	if (setup(d) < 0) {
 		code = HK_EXIT_FAIL;
 		goto out;

@@ -24,6 +24,7 @@ static const char usage[] =
 	"             [--sync-group NAME [--sync-dir DIR] [--group-notify HOOK]]\n"
 	"             [--vmac] [--accept | --no-accept] [--strict]\n"
 	"             [--script-user USER] [--allow-root-scripts]\n"
+	"             [--rt-priority 1-99 [--rlimit-rttime SECONDS]] [--nice -20..19] [--mlock]\n"
 	"             [--name NAME] [--state-file PATH] [--dump-file PATH]\n"
 	"             [--config FILE] [-f] [-n] [-v]\n"
 	"       vrrpd -h\n";
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 	sigaddset(&early, SIGHUP);
 	sigaddset(&early, SIGUSR1);
 	sigaddset(&early, SIGCHLD);
+	sigaddset(&early, SIGXCPU);
 	sigprocmask(SIG_BLOCK, &early, NULL);
 	hk_log_init("vrrpd", HK_LOG_STDERR, LOG_INFO);
 	vrrp_conf_init(c);

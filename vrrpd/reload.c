@@ -4,7 +4,8 @@
  * without a blip; one whose set changed stays master too, with the
  * removed addresses gone and the new ones added and announced.  What
  * identifies the instance (its interface, VRID, version, VMAC, name,
- * group, script user) cannot change under a running process: a reload
+ * group, script user) and its process tuning cannot change under a
+ * running process: a reload
  * that changes it is refused, as is a broken file, and the running
  * configuration goes on, with one line in the log saying why.
  */
@@ -46,6 +47,11 @@ static const char *fixed_part(const struct vrrpd *d, const struct vrrp_conf *o,
 		return "the presence of hooks or track scripts (the process that runs them is made at start-up)";
 	if (n->have_scripts && (o->script_uid != n->script_uid || o->script_gid != n->script_gid))
 		return "the script user (--script-user)";
+	/* Set before the privileges to set them are dropped. */
+	if (o->rt_priority != n->rt_priority || (o->rt_priority && o->rttime_us != n->rttime_us) ||
+	    o->nice_given != n->nice_given || (o->nice_given && o->nice != n->nice) ||
+	    o->mlock != n->mlock)
+		return "the process tuning (--rt-priority, --rlimit-rttime, --nice, --mlock)";
 	return NULL;
 }
 

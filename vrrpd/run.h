@@ -68,7 +68,7 @@ struct vrrpd {
 	uint64_t sent, send_errors, rcvd, prio0_sent, prio0_rcvd, garps;
 	uint64_t drops[VRRP_DROP_MAX];
 	struct hk_ratelimit rl[VRRP_DROP_MAX];
-	struct hk_ratelimit send_rl, garp_rl;
+	struct hk_ratelimit send_rl, garp_rl, xcpu_rl;
 
 	/* Tracking. */
 	struct vrrp_spawn *spawn;

@@ -366,6 +366,15 @@ static void write_vrrpd(struct out *w, const struct kc_conf *conf,
 		fprintf(f, "strict\n");
 	if (in->vmac)
 		fprintf(f, "vmac\n");
+	if (conf->rt_priority) {
+		fprintf(f, "rt-priority %d\n", conf->rt_priority);
+		if (conf->rlimit_rttime_us)
+			fprintf(f, "rlimit-rttime %s\n", secs(a, conf->rlimit_rttime_us));
+	}
+	if (conf->nice_given)
+		fprintf(f, "nice %d\n", conf->nice);
+	if (conf->no_swap)
+		fprintf(f, "mlock\n");
 	if (in->group) {
 		const struct kc_group *g = conf->groups;
 

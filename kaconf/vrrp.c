@@ -128,7 +128,38 @@ static void g_version(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st
 		conf->version = (unsigned)v;
 }
 
+/* The vrrp process's tuning, as keepalived's global_defs give it. */
+static void g_tuning(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
+		     void *obj)
+{
+	const char *k = st->w[0].s;
+	uint64_t v;
+	int64_t n;
+	bool on;
+
+	(void)obj;
+	if (strcmp(k, "vrrp_no_swap") == 0) {
+		if (kc_nargs(c, st, 0, 1) == 0 && kc_arg_bool(c, st, 1, &on) == 0)
+			conf->no_swap = on;
+	} else if (strcmp(k, "vrrp_priority") == 0) {
+		if (kc_nargs(c, st, 1, 1) == 0 && kc_arg_int(c, st, 1, -20, 19, &n) == 0) {
+			conf->nice = (int)n;
+			conf->nice_given = true;
+		}
+	} else if (strcmp(k, "vrrp_rt_priority") == 0) {
+		if (kc_nargs(c, st, 1, 1) == 0 && kc_arg_uint(c, st, 1, 1, 99, &v) == 0)
+			conf->rt_priority = (int)v;
+	} else if (kc_nargs(c, st, 1, 1) == 0 &&	/* vrrp_rlimit_rttime */
+		   kc_arg_uint(c, st, 1, 1000, 60000000, &v) == 0) {
+		conf->rlimit_rttime_us = v;
+	}
+}
+
 static const struct kc_kw global_kw[] = {
+	{ "vrrp_rt_priority", g_tuning, KC_KW_NOBLOCK },
+	{ "vrrp_rlimit_rttime", g_tuning, KC_KW_NOBLOCK },
+	{ "vrrp_priority", g_tuning, KC_KW_NOBLOCK },
+	{ "vrrp_no_swap", g_tuning, KC_KW_NOBLOCK },
 	{ "router_id", g_ignore, KC_KW_NOBLOCK },
 	{ "lvs_id", g_lvs_id, KC_KW_NOBLOCK },
 	{ "vrrp_mcast_group4", g_mcast, KC_KW_NOBLOCK },
@@ -145,7 +176,8 @@ static const struct kc_kw global_kw[] = {
 };
 
 #define EMAIL "e-mail alerts are not part of hakit (use notify scripts)"
-#define TUNING "process tuning of keepalived's own daemons; hakit's do not need it"
+#define TUNING "process tuning of keepalived's checker; hakit's checks run as short probes"
+#define AUTOPRIO "give vrrp_rt_priority instead: vrrpd then takes real-time priority from the start"
 static const struct kc_unsup global_unsup[] = {
 	{ "notification_email", EMAIL, true },
 	{ "notification_email_from", EMAIL, true },
@@ -159,15 +191,11 @@ static const struct kc_unsup global_unsup[] = {
 	{ "no_email_faults", EMAIL, true },
 	{ "log_file", "hakit logs to stderr, which systemd sends to the journal", true },
 	{ "log_facility", "hakit logs to stderr, which systemd sends to the journal", true },
-	{ "max_auto_priority", TUNING, true },
-	{ "min_auto_priority_delay", TUNING, true },
-	{ "vrrp_priority", TUNING, true },
+	{ "max_auto_priority", AUTOPRIO, true },
+	{ "min_auto_priority_delay", AUTOPRIO, true },
 	{ "checker_priority", TUNING, true },
-	{ "vrrp_rt_priority", TUNING, true },
 	{ "checker_rt_priority", TUNING, true },
-	{ "vrrp_no_swap", TUNING, true },
 	{ "checker_no_swap", TUNING, true },
-	{ "vrrp_rlimit_rttime", TUNING, true },
 	{ "checker_rlimit_rttime", TUNING, true },
 	{ "enable_snmp_vrrp", "SNMP is not part of hakit", true },
 	{ "enable_snmp_checker", "SNMP is not part of hakit", true },

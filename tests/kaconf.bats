@@ -586,3 +586,34 @@ verdict() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"f6.conf:2:12: error: ip_family inet6: IPv6 fwmark services are not supported by hakit yet"* ]]
 }
+
+@test "global_defs process tuning reaches every vrrpd: real-time priority, its limit, nice, no swap" {
+	{
+		printf 'global_defs {\n vrrp_rt_priority 40\n vrrp_rlimit_rttime 20000\n'
+		printf ' vrrp_priority -10\n vrrp_no_swap\n max_auto_priority 50\n}\n'
+		sed -n '/^vrrp_instance/,$p' "$FIX/002-lb5.conf"
+	} >"$T/k.conf"
+	run kaconf -c "$T/k.conf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"k.conf:6:2: note: 'max_auto_priority' in global_defs: give vrrp_rt_priority instead"* ]]
+	[[ "$output" != *"vrrp_rt_priority:"* && "$output" != *"vrrp_no_swap:"* ]]
+	plan "$T/k.conf"
+	run grep -E '^(rt-priority|rlimit-rttime|nice|mlock)' "$T/p/VIP_1.conf"
+	[ "$output" = "rt-priority 40
+rlimit-rttime 0.02
+nice -10
+mlock" ]
+	# Without them, nothing of the kind.
+	plan "$FIX/002-lb5.conf"
+	! grep -qE '^(rt-priority|rlimit-rttime|nice|mlock)' "$T/p/VIP_1.conf"
+}
+
+@test "process tuning out of keepalived's ranges is an error at its value" {
+	printf 'global_defs {\n vrrp_rt_priority 0\n vrrp_priority 20\n vrrp_rlimit_rttime 10\n}\n' >"$T/t.conf"
+	run kaconf -c "$T/t.conf"
+	catalogue kaconf -c "vrrp_rt_priority 0 / vrrp_priority 20 / vrrp_rlimit_rttime 10"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"t.conf:2:19: error: vrrp_rt_priority: "*"'0'"* ]]
+	[[ "$output" == *"t.conf:3:16: error: vrrp_priority: "*"'20'"* ]]
+	[[ "$output" == *"t.conf:4:21: error: vrrp_rlimit_rttime: "*"'10'"* ]]
+}

@@ -356,9 +356,8 @@ vr_bad() {
 	[[ "${lines[0]}" == *"SCHED_RR|SCHED_RESET_ON_FORK" ]]
 	[[ "${lines[1]}" == *": 10" ]]
 	[ "$(cut -d' ' -f19 "/proc/$pid/stat")" = -5 ]
-	# keepalived's RLIMIT_RTTIME: the warning at half of 10 ms, the end at all of it
-	[ "$(prlimit -p "$pid" --rttime -o SOFT,HARD --noheadings | tr -s ' ')" = " 5000 10000" ] ||
-		[ "$(prlimit -p "$pid" --rttime -o SOFT,HARD --noheadings | tr -s ' ')" = "5000 10000" ]
+	# RLIMIT_RTTIME: the warning at half of 0.1 s, the end at all of it
+	[ "$(prlimit -p "$pid" --rttime -o SOFT,HARD --noheadings | xargs)" = "50000 100000" ]
 	[ "$(awk '/^VmLck:/ { print $2 }' "/proc/$pid/status")" -gt 0 ]
 	grep -q 'real-time scheduling, SCHED_RR priority 10' "$T/a.log"
 	# The hooks run at normal priority: BACKUP at start, then MASTER.

@@ -99,7 +99,10 @@ void vrrp_conf_init(struct vrrp_conf *c)
 	c->garp_repeat = 5;
 	c->hook_timeout_us = 30 * SEC;
 	c->accept = -1;
-	c->rttime_us = 10000;	/* keepalived's default: 10 ms */
+	/* keepalived's default is 10 ms: a few scheduler ticks, which its
+	 * own VRRP process overruns here (killed on start-up under
+	 * vrrp_rt_priority).  0.1 s still stops a runaway. */
+	c->rttime_us = 100000;
 }
 
 void vrrp_cmd_free(struct vrrp_cmd *cmd)

@@ -13,6 +13,9 @@
 #
 #   bench/vrrpd-scale.sh            BENCH_RUNS (>= 5) runs of each
 #   VB_INSTANCES=50 VB_WINDOW=10    instances, seconds measured
+#   VB_RT=N                         both at real-time priority N
+#                                   (vrrpd --rt-priority, keepalived's
+#                                   vrrp_rt_priority)
 set -u
 . "$(dirname "$0")/vrrpd.lib"
 
@@ -150,7 +153,7 @@ emit() {
 	as=$(stats "${a[@]}")
 	row "$id" "$what" "vrrpd ×$N" "keepalived" "$unit" "$BENCH_RUNS" "$ts" "$as" "$target" \
 		"$($check "${ts%% *}" "${as%% *}")" \
-		"$N instances, VRRPv3 at 0.01 s, ${WINDOW} s windows; backup takeovers in the windows (missed adverts): vrrpd $vflaps, keepalived $kflaps"
+		"$N instances, VRRPv3 at 0.01 s, ${WINDOW} s windows; backup takeovers in the windows (missed adverts): vrrpd $vflaps, keepalived $kflaps${VB_RT:+; both at real-time priority $VB_RT}"
 }
 {
 	emit vrrpd-cpu-master "CPU, $N instances at 0.01 s, master node" "% of a core" \

@@ -326,11 +326,12 @@ struct kc_conf {
 	long garp_delay, garp_repeat, garp_refresh;	/* -1: not given */
 	unsigned version;				/* 0: not given */
 	/* vrrp_rt_priority, vrrp_rlimit_rttime (microseconds), vrrp_priority,
-	 * vrrp_no_swap: every vrrpd's process tuning. */
+	 * vrrp_no_swap, vrrp_cpu_affinity: every vrrpd's process tuning. */
 	int rt_priority;				/* 0: not given */
 	uint64_t rlimit_rttime_us;			/* 0: not given */
 	int nice;
 	bool nice_given, no_swap;
+	const char *cpus;				/* vrrp_cpu_affinity as "0,1" */
 
 	struct kc_script *scripts;
 	struct kc_tfile *tfiles;

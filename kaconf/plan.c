@@ -375,6 +375,8 @@ static void write_vrrpd(struct out *w, const struct kc_conf *conf,
 		fprintf(f, "nice %d\n", conf->nice);
 	if (conf->no_swap)
 		fprintf(f, "mlock\n");
+	if (conf->cpus)
+		fprintf(f, "cpu-affinity %s\n", conf->cpus);
 	if (in->group) {
 		const struct kc_group *g = conf->groups;
 

@@ -9,7 +9,9 @@
 #include "kc.h"
 #include "parse.h"
 
+#include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SECS(s) ((uint64_t)(s) * HK_USEC_PER_SEC)
 
@@ -149,6 +151,19 @@ static void g_tuning(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	} else if (strcmp(k, "vrrp_rt_priority") == 0) {
 		if (kc_nargs(c, st, 1, 1) == 0 && kc_arg_uint(c, st, 1, 1, 99, &v) == 0)
 			conf->rt_priority = (int)v;
+	} else if (strcmp(k, "vrrp_cpu_affinity") == 0) {
+		/* CPU ids of this machine, as keepalived checks them. */
+		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+		const char *list = "";
+
+		if (kc_nargs(c, st, 1, 64) < 0)
+			return;
+		for (size_t i = 1; i < st->n; i++) {
+			if (kc_arg_uint(c, st, i, 0, ncpu > 0 ? (uint64_t)ncpu - 1 : 1023, &v) < 0)
+				return;
+			list = kc_printf(&c->arena, "%s%s%" PRIu64, list, i > 1 ? "," : "", v);
+		}
+		conf->cpus = list;
 	} else if (kc_nargs(c, st, 1, 1) == 0 &&	/* vrrp_rlimit_rttime */
 		   kc_arg_uint(c, st, 1, 1000, 60000000, &v) == 0) {
 		conf->rlimit_rttime_us = v;
@@ -160,6 +175,7 @@ static const struct kc_kw global_kw[] = {
 	{ "vrrp_rlimit_rttime", g_tuning, KC_KW_NOBLOCK },
 	{ "vrrp_priority", g_tuning, KC_KW_NOBLOCK },
 	{ "vrrp_no_swap", g_tuning, KC_KW_NOBLOCK },
+	{ "vrrp_cpu_affinity", g_tuning, KC_KW_NOBLOCK },
 	{ "router_id", g_ignore, KC_KW_NOBLOCK },
 	{ "lvs_id", g_lvs_id, KC_KW_NOBLOCK },
 	{ "vrrp_mcast_group4", g_mcast, KC_KW_NOBLOCK },

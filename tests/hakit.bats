@@ -690,7 +690,7 @@ conf_group() {
 	wait_until 5 grep -q "^start VI_2 " "$FK/vrrpd.log"
 	sed -i 's/global_defs { router_id t }/global_defs {\n    router_id t\n    vrrp_rt_priority 10\n}/' "$T/k.conf"
 	kill -HUP "$HAKIT_PID"
-	logs "vrrp_instance VI_1 changed its process tuning (vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_priority, vrrp_no_swap), which vrrpd cannot change in place"
+	logs "vrrp_instance VI_1 changed its process tuning (vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_priority, vrrp_no_swap, vrrp_cpu_affinity), which vrrpd cannot change in place"
 	logs "vrrp_instance VI_2 changed its process tuning"
 	wait_until 5 started VI_1 2
 	wait_until 5 started VI_2 2

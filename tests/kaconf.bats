@@ -590,7 +590,7 @@ verdict() {
 @test "global_defs process tuning reaches every vrrpd: real-time priority, its limit, nice, no swap" {
 	{
 		printf 'global_defs {\n vrrp_rt_priority 40\n vrrp_rlimit_rttime 20000\n'
-		printf ' vrrp_priority -10\n vrrp_no_swap\n max_auto_priority 50\n}\n'
+		printf ' vrrp_priority -10\n vrrp_no_swap\n max_auto_priority 50\n vrrp_cpu_affinity 0\n}\n'
 		sed -n '/^vrrp_instance/,$p' "$FIX/002-lb5.conf"
 	} >"$T/k.conf"
 	run kaconf -c "$T/k.conf"
@@ -598,22 +598,25 @@ verdict() {
 	[[ "$output" == *"k.conf:6:2: note: 'max_auto_priority' in global_defs: give vrrp_rt_priority instead"* ]]
 	[[ "$output" != *"vrrp_rt_priority:"* && "$output" != *"vrrp_no_swap:"* ]]
 	plan "$T/k.conf"
-	run grep -E '^(rt-priority|rlimit-rttime|nice|mlock)' "$T/p/VIP_1.conf"
+	run grep -E '^(rt-priority|rlimit-rttime|nice|mlock|cpu-affinity)' "$T/p/VIP_1.conf"
 	[ "$output" = "rt-priority 40
 rlimit-rttime 0.02
 nice -10
-mlock" ]
+mlock
+cpu-affinity 0" ]
 	# Without them, nothing of the kind.
 	plan "$FIX/002-lb5.conf"
-	! grep -qE '^(rt-priority|rlimit-rttime|nice|mlock)' "$T/p/VIP_1.conf"
+	! grep -qE '^(rt-priority|rlimit-rttime|nice|mlock|cpu-affinity)' "$T/p/VIP_1.conf"
 }
 
 @test "process tuning out of keepalived's ranges is an error at its value" {
-	printf 'global_defs {\n vrrp_rt_priority 0\n vrrp_priority 20\n vrrp_rlimit_rttime 10\n}\n' >"$T/t.conf"
+	printf 'global_defs {\n vrrp_rt_priority 0\n vrrp_priority 20\n vrrp_rlimit_rttime 10\n vrrp_cpu_affinity 0 %s\n}\n' \
+		"$(nproc --all)" >"$T/t.conf"
 	run kaconf -c "$T/t.conf"
-	catalogue kaconf -c "vrrp_rt_priority 0 / vrrp_priority 20 / vrrp_rlimit_rttime 10"
+	catalogue kaconf -c "vrrp_rt_priority 0 / vrrp_priority 20 / vrrp_rlimit_rttime 10 / vrrp_cpu_affinity 0 $(nproc --all)"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"t.conf:2:19: error: vrrp_rt_priority: "*"'0'"* ]]
 	[[ "$output" == *"t.conf:3:16: error: vrrp_priority: "*"'20'"* ]]
 	[[ "$output" == *"t.conf:4:21: error: vrrp_rlimit_rttime: "*"'10'"* ]]
+	[[ "$output" == *"t.conf:5:22: error: vrrp_cpu_affinity: '$(nproc --all)' is out of range 0-$(($(nproc --all) - 1))"* ]]
 }

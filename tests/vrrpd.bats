@@ -97,6 +97,12 @@ vr_bad() {
 		--rt-priority 10 --rlimit-rttime 0.0001
 	vr_bad "--rlimit-rttime limits real-time scheduling: it needs --rt-priority" --vrid 5 \
 		--vip 192.0.2.100 --rlimit-rttime 0.02
+	vr_bad "--cpu-affinity: 'one' is not a list of CPUs (0,2 or 0-3)" --vrid 5 --vip 192.0.2.100 \
+		--cpu-affinity one
+	vr_bad "--cpu-affinity: '4095': CPUs are numbered 0-1023, low to high" --vrid 5 \
+		--vip 192.0.2.100 --cpu-affinity 4095
+	vr_bad "--cpu-affinity: there is no CPU $(nproc --all) here (CPUs 0-$(($(nproc --all) - 1)))" \
+		--vrid 5 --vip 192.0.2.100 --cpu-affinity "$(nproc --all)"
 }
 
 @test "advertisement intervals must fit the version" {
@@ -218,7 +224,8 @@ vr_bad() {
 		--notify "$T/hook a \"b c\"" --notify-master "$T/hook master" --hook-timeout 4 \
 		--garp-delay 0 --garp-repeat 2 --garp-refresh 60 --name VI_1 --state master \
 		--state-file "$T/state" --dump-file "$T/dump.json" --v3-checksum-as-v2 \
-		--allow-root-scripts --rt-priority 20 --rlimit-rttime 0.05 --nice -5 --mlock -n
+		--allow-root-scripts --rt-priority 20 --rlimit-rttime 0.05 --nice -5 --mlock \
+		--cpu-affinity 0 -n
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat <<-EOF
 		# vrrpd instance VI_1
@@ -250,6 +257,7 @@ vr_bad() {
 		rlimit-rttime 0.05
 		nice -5
 		mlock
+		cpu-affinity 0
 		state-file $T/state
 		dump-file $T/dump.json
 		EOF
@@ -343,11 +351,11 @@ vr_bad() {
 	vr_bad "$T/conf:3: vmac: takes no value (got 'yes')" --config "$T/conf"
 }
 
-@test "--rt-priority, --nice and --mlock tune vrrpd, not the hooks it runs; a reload may not change them" {
+@test "--rt-priority, --nice, --mlock and --cpu-affinity tune vrrpd, not the hooks it runs; a reload may not change them" {
 	printf '#!/bin/sh\necho "$3 $(chrt -p $$ | head -1 | sed "s/.*: //") nice $(cut -d" " -f19 /proc/$$/stat)" >>%s/calls\n' \
 		"$T" >"$T/tuned-hook"
 	chmod 755 "$T/tuned-hook"
-	printf 'rt-priority 10\nnice -5\nmlock\n' >"$T/tune.conf"
+	printf 'rt-priority 10\nnice -5\nmlock\ncpu-affinity 0\n' >"$T/tune.conf"
 	vr_start a a -i eth0 --vrid 5 --vip 192.0.2.100/24 --state master --notify "$T/tuned-hook" \
 		--config "$T/tune.conf" "${FAST[@]}"
 	vr_wait a MASTER
@@ -359,6 +367,7 @@ vr_bad() {
 	# RLIMIT_RTTIME: the warning at half of 0.1 s, the end at all of it
 	[ "$(prlimit -p "$pid" --rttime -o SOFT,HARD --noheadings | xargs)" = "50000 100000" ]
 	[ "$(awk '/^VmLck:/ { print $2 }' "/proc/$pid/status")" -gt 0 ]
+	[ "$(awk '/^Cpus_allowed_list:/ { print $2 }' "/proc/$pid/status")" = 0 ]
 	grep -q 'real-time scheduling, SCHED_RR priority 10' "$T/a.log"
 	# The hooks run at normal priority: BACKUP at start, then MASTER.
 	wait_until 5 grep -q "^MASTER " "$T/calls" || { cat "$T/calls" "$T/a.log" >&2; false; }
@@ -366,10 +375,10 @@ vr_bad() {
 	[ "${lines[0]}" = "BACKUP SCHED_OTHER nice 0" ]
 	[ "${lines[1]}" = "MASTER SCHED_OTHER nice 0" ]
 	# Set while vrrpd could: a reload that changes them is refused.
-	printf 'rt-priority 20\nnice -5\nmlock\n' >"$T/tune.conf"
+	printf 'rt-priority 20\nnice -5\nmlock\ncpu-affinity 0\n' >"$T/tune.conf"
 	kill -HUP "$pid"
 	wait_until 5 grep -q 'SIGHUP: ' "$T/a.log"
-	grep 'SIGHUP: ' "$T/a.log" | grep -q 'process tuning (--rt-priority, --rlimit-rttime, --nice, --mlock)'
+	grep 'SIGHUP: ' "$T/a.log" | grep -q 'process tuning (--rt-priority, --rlimit-rttime, --nice, --mlock, --cpu-affinity)'
 	run chrt -p "$pid"
 	[[ "${lines[1]}" == *": 10" ]]
 }

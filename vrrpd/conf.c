@@ -67,6 +67,7 @@ const struct vrrp_optdef vrrp_optdefs[] = {
 	{ "rlimit-rttime", true, 0 },
 	{ "nice", true, 0 },
 	{ "mlock", false, 0 },
+	{ "cpu-affinity", true, 0 },
 	{ "foreground", false, 'f' },
 	{ "check", false, 'n' },
 	{ "verbose", false, 'v' },
@@ -87,6 +88,58 @@ const char *vrrp_fmt_secs(char *buf, size_t len, uint64_t us)
 	if (n > 0 && buf[n - 1] == '.')
 		buf[--n] = '\0';
 	return buf;
+}
+
+int vrrp_parse_cpus(const char *s, cpu_set_t *set, struct hk_err *e)
+{
+	const char *p = s;
+
+	CPU_ZERO(set);
+	for (;;) {
+		char *end;
+		unsigned long lo, hi;
+
+		if (*p < '0' || *p > '9')
+			goto bad;
+		lo = hi = strtoul(p, &end, 10);
+		if (*end == '-') {
+			p = end + 1;
+			if (*p < '0' || *p > '9')
+				goto bad;
+			hi = strtoul(p, &end, 10);
+		}
+		if (lo > hi || hi >= CPU_SETSIZE)
+			return hk_err_set(e, ERANGE, "'%.*s': CPUs are numbered 0-%d, low to high",
+					  Q(s), CPU_SETSIZE - 1);
+		for (unsigned long c = lo; c <= hi; c++)
+			CPU_SET(c, set);
+		if (*end == '\0')
+			return 0;
+		if (*end != ',')
+			goto bad;
+		p = end + 1;
+	}
+bad:
+	return hk_err_set(e, EINVAL, "'%.*s' is not a list of CPUs (0,2 or 0-3)", Q(s));
+}
+
+void vrrp_fmt_cpus(char *buf, size_t len, const cpu_set_t *set)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		int end = c;
+
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (end + 1 < CPU_SETSIZE && CPU_ISSET(end + 1, set))
+			end++;
+		if (off < len)
+			off += (size_t)snprintf(buf + off, len - off, end > c ? "%s%d-%d" : "%s%d",
+						off ? "," : "", c, end);
+		c = end;
+	}
 }
 
 void vrrp_conf_init(struct vrrp_conf *c)
@@ -598,6 +651,10 @@ int vrrp_conf_set(struct vrrp_conf *c, const char *name, const char *value,
 		c->nice_given = true;
 	} else if (!strcmp(name, "mlock")) {
 		c->mlock = true;
+	} else if (!strcmp(name, "cpu-affinity")) {
+		if (vrrp_parse_cpus(value, &c->cpus, e) < 0)
+			return -1;
+		c->cpus_given = true;
 	} else if (!strcmp(name, "foreground")) {
 		c->foreground = true;
 	} else if (!strcmp(name, "check")) {
@@ -991,6 +1048,15 @@ int vrrp_conf_finish(struct vrrp_conf *c, struct hk_err *e)
 		return hk_err_set(e, EINVAL, "--vrid is required (1-255)");
 	if (!c->nvips)
 		return hk_err_set(e, EINVAL, "at least one --vip is required");
+	if (c->cpus_given) {
+		long n = sysconf(_SC_NPROCESSORS_CONF);
+
+		for (int k = 0; n > 0 && k < CPU_SETSIZE; k++)
+			if (CPU_ISSET(k, &c->cpus) && k >= n)
+				return hk_err_set(e, ERANGE,
+						  "--cpu-affinity: there is no CPU %d here (CPUs 0-%ld)", k,
+						  n - 1);
+	}
 	if (c->rttime_given && !c->rt_priority)
 		return hk_err_set(e, EINVAL,
 				  "--rlimit-rttime limits real-time scheduling: it needs --rt-priority");
@@ -1212,6 +1278,12 @@ void vrrp_conf_print(FILE *f, const struct vrrp_conf *c)
 		fprintf(f, "nice %d\n", c->nice);
 	if (c->mlock)
 		fprintf(f, "mlock\n");
+	if (c->cpus_given) {
+		char cpus[256];
+
+		vrrp_fmt_cpus(cpus, sizeof(cpus), &c->cpus);
+		fprintf(f, "cpu-affinity %s\n", cpus);
+	}
 	if (c->state_file)
 		fprintf(f, "state-file %s\n", c->state_file);
 	fprintf(f, "dump-file %s\n", c->dump_file);

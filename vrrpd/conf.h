@@ -12,6 +12,7 @@
 #include "parse.h"
 
 #include <net/if.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -120,6 +121,8 @@ struct vrrp_conf {
 	int nice;			/* with nice_given */
 	bool nice_given;
 	bool mlock;			/* mlockall */
+	cpu_set_t cpus;			/* sched_setaffinity, with cpus_given */
+	bool cpus_given;
 
 	/* Derived by vrrp_conf_finish(). */
 	int family;			/* the first VIP's */
@@ -182,6 +185,11 @@ int vrrp_split_weight(char *s, int max, int *weight, bool *has_weight, struct hk
 
 /* The --vmac interface's name for c: "vrrp.VRID" (IPv6 "vrrp6.VRID"). */
 void vrrp_vmac_name(const struct vrrp_conf *c, char name[IFNAMSIZ]);
+
+/* "0,2-3" into set; -1 with e set for anything else or a CPU beyond
+ * CPU_SETSIZE.  vrrp_fmt_cpus writes a set back the same way. */
+int vrrp_parse_cpus(const char *s, cpu_set_t *set, struct hk_err *e);
+void vrrp_fmt_cpus(char *buf, size_t len, const cpu_set_t *set);
 
 /* Write the instance as a --config file (what -n prints). */
 void vrrp_conf_print(FILE *f, const struct vrrp_conf *c);

@@ -740,8 +740,8 @@ static int setup(struct vrrpd *d)
 }
 
 /*
- * --rt-priority, --nice, --mlock, as keepalived's vrrp_rt_priority,
- * vrrp_priority and vrrp_no_swap: what cannot be had is said in the log
+ * --rt-priority, --nice, --mlock, --cpu-affinity, as keepalived's
+ * vrrp_rt_priority, vrrp_priority, vrrp_no_swap and vrrp_cpu_affinity: what cannot be had is said in the log
  * and the instance runs on without it, as keepalived's does.  Children
  * (the launcher is forked before; nft runs after) start with normal
  * scheduling and no negative nice: SCHED_RESET_ON_FORK.
@@ -749,7 +749,7 @@ static int setup(struct vrrpd *d)
 static void tune_process(struct vrrpd *d)
 {
 	struct vrrp_conf *c = d->c;
-	char s[32];
+	char s[256];
 
 	if (c->rt_priority) {
 		struct sched_param sp = { .sched_priority = c->rt_priority };
@@ -778,6 +778,10 @@ static void tune_process(struct vrrpd *d)
 	}
 	if (c->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		hk_warn("%s: cannot lock its memory: %s", c->name, strerror(errno));
+	if (c->cpus_given && sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0) {
+		vrrp_fmt_cpus(s, sizeof(s), &c->cpus);
+		hk_warn("%s: cannot run on CPUs %s only: %s", c->name, s, strerror(errno));
+	}
 }
 
 /*

@@ -25,6 +25,7 @@ static const char usage[] =
 	"             [--vmac] [--accept | --no-accept] [--strict]\n"
 	"             [--script-user USER] [--allow-root-scripts]\n"
 	"             [--rt-priority 1-99 [--rlimit-rttime SECONDS]] [--nice -20..19] [--mlock]\n"
+	"             [--cpu-affinity CPUS]\n"
 	"             [--name NAME] [--state-file PATH] [--dump-file PATH]\n"
 	"             [--config FILE] [-f] [-n] [-v]\n"
 	"       vrrpd -h\n";

@@ -50,8 +50,9 @@ static const char *fixed_part(const struct vrrpd *d, const struct vrrp_conf *o,
 	/* Set before the privileges to set them are dropped. */
 	if (o->rt_priority != n->rt_priority || (o->rt_priority && o->rttime_us != n->rttime_us) ||
 	    o->nice_given != n->nice_given || (o->nice_given && o->nice != n->nice) ||
-	    o->mlock != n->mlock)
-		return "the process tuning (--rt-priority, --rlimit-rttime, --nice, --mlock)";
+	    o->mlock != n->mlock || o->cpus_given != n->cpus_given ||
+	    (o->cpus_given && !CPU_EQUAL(&o->cpus, &n->cpus)))
+		return "the process tuning (--rt-priority, --rlimit-rttime, --nice, --mlock, --cpu-affinity)";
 	return NULL;
 }
 

@@ -240,3 +240,31 @@ TEST(vrrp_conf_tracking_options_qualify_the_last_track_script)
 	CHECK_EQ_INT(vrrp_conf_set(&c, "vmac", "x", &e), -1);
 	vrrp_conf_free(&c);
 }
+
+TEST(vrrp_parse_cpus_takes_lists_and_ranges_and_prints_them_back)
+{
+	static const struct {
+		const char *in, *out;
+	} ok[] = {
+		{ "0", "0" }, { "1,0", "0-1" }, { "0,2-3", "0,2-3" }, { "5-5,7", "5,7" },
+		{ "0-2,4,6-7", "0-2,4,6-7" }, { "1023", "1023" },
+	};
+	static const char *const bad[] = { "", ",", "0,", "-1", "a", "1-", "3-1", "0 1", "1024",
+					   "0x1", "2,,3" };
+	cpu_set_t set;
+	char buf[64];
+	struct hk_err e;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		CHECK_EQ_INT(vrrp_parse_cpus(ok[i].in, &set, &e), 0);
+		vrrp_fmt_cpus(buf, sizeof(buf), &set);
+		CHECK_EQ_STR(buf, ok[i].out);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (vrrp_parse_cpus(bad[i], &set, &e) != -1)
+			t_fail(__FILE__, __LINE__, "'%s' was taken as a CPU list", bad[i]);
+	CHECK_EQ_INT(vrrp_parse_cpus("3-1", &set, &e), -1);
+	CHECK_EQ_STR(e.msg, "'3-1': CPUs are numbered 0-1023, low to high");
+	CHECK_EQ_INT(vrrp_parse_cpus("0;1", &set, &e), -1);
+	CHECK_EQ_STR(e.msg, "'0;1' is not a list of CPUs (0,2 or 0-3)");
+}

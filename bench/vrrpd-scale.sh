@@ -16,6 +16,7 @@
 #   VB_RT=N                         both at real-time priority N
 #                                   (vrrpd --rt-priority, keepalived's
 #                                   vrrp_rt_priority)
+#   VB_CPU=LIST                     both on these CPUs only (taskset)
 set -u
 . "$(dirname "$0")/vrrpd.lib"
 
@@ -153,7 +154,7 @@ emit() {
 	as=$(stats "${a[@]}")
 	row "$id" "$what" "vrrpd ×$N" "keepalived" "$unit" "$BENCH_RUNS" "$ts" "$as" "$target" \
 		"$($check "${ts%% *}" "${as%% *}")" \
-		"$N instances, VRRPv3 at 0.01 s, ${WINDOW} s windows; backup takeovers in the windows (missed adverts): vrrpd $vflaps, keepalived $kflaps${VB_RT:+; both at real-time priority $VB_RT}"
+		"$N instances, VRRPv3 at 0.01 s, ${WINDOW} s windows; backup takeovers in the windows (missed adverts): vrrpd $vflaps, keepalived $kflaps${VB_RT:+; both at real-time priority $VB_RT}${VB_CPU:+; both on CPU $VB_CPU}"
 }
 {
 	emit vrrpd-cpu-master "CPU, $N instances at 0.01 s, master node" "% of a core" \

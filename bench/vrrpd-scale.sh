@@ -17,6 +17,8 @@
 #                                   (vrrpd --rt-priority, keepalived's
 #                                   vrrp_rt_priority)
 #   VB_CPU=LIST                     both on these CPUs only (taskset)
+#   VB_PIN_RUNS=5                   then runs with both pinned to CPU 0,
+#                                   for comparison (0: none)
 set -u
 . "$(dirname "$0")/vrrpd.lib"
 
@@ -123,24 +125,48 @@ run_keepalived() {
 	vb_stop $(vb_ka_pids m) $(vb_ka_pids b)
 }
 
+# series RUNS PREFIX: RUNS runs of each tool, their figures appended to
+# the arrays PREFIX{v,k}{cm,cb,pm,pb,ca} (CPU master/backup, PSS
+# master/backup, CPU of the master alone), the backups' takeovers to
+# PREFIX{v,k}flaps.
+series() {
+	local runs=$1 p=$2 i a b c d
+	local -n xvcm=${p}vcm xvcb=${p}vcb xvpm=${p}vpm xvpb=${p}vpb xvca=${p}vca
+	local -n xkcm=${p}kcm xkcb=${p}kcb xkpm=${p}kpm xkpb=${p}kpb xkca=${p}kca
+	local -n xvf=${p}vflaps xkf=${p}kflaps
+	for i in $(seq "$runs"); do
+		run_vrrpd || exit 1
+		read -r a b c d <<<"$RESULT"
+		xvcm+=("$a") xvcb+=("$b") xvpm+=("$c") xvpb+=("$d") xvca+=("$ALONE")
+		xvf=$((xvf + FLAPS))
+		run_keepalived || exit 1
+		read -r a b c d <<<"$RESULT"
+		xkcm+=("$a") xkcb+=("$b") xkpm+=("$c") xkpb+=("$d") xkca+=("$ALONE")
+		xkf=$((xkf + FLAPS))
+		echo "vrrpd-scale.sh: ${p:+pinned }run $i: CPU % master/backup, PSS MB master/backup:" \
+			"vrrpd ${xvcm[-1]}/${xvcb[-1]} ${xvpm[-1]}/${xvpb[-1]}," \
+			"keepalived ${xkcm[-1]}/${xkcb[-1]} ${xkpm[-1]}/${xkpb[-1]};" \
+			"master node alone: vrrpd ${xvca[-1]}, keepalived ${xkca[-1]}; takeovers by a backup in the windows:" \
+			"vrrpd $xvf, keepalived $xkf" >&2
+	done
+}
+
 vb_topology
 declare -a vcm vcb vpm vpb kcm kcb kpm kpb vca kca
-vflaps=0 kflaps=0
-for i in $(seq "$BENCH_RUNS"); do
-	run_vrrpd || exit 1
-	read -r a b c d <<<"$RESULT"
-	vcm+=("$a") vcb+=("$b") vpm+=("$c") vpb+=("$d") vca+=("$ALONE")
-	vflaps=$((vflaps + FLAPS))
-	run_keepalived || exit 1
-	read -r a b c d <<<"$RESULT"
-	kcm+=("$a") kcb+=("$b") kpm+=("$c") kpb+=("$d") kca+=("$ALONE")
-	kflaps=$((kflaps + FLAPS))
-	echo "vrrpd-scale.sh: run $i: CPU % master/backup, PSS MB master/backup:" \
-		"vrrpd ${vcm[-1]}/${vcb[-1]} ${vpm[-1]}/${vpb[-1]}," \
-		"keepalived ${kcm[-1]}/${kcb[-1]} ${kpm[-1]}/${kpb[-1]};" \
-		"master node alone: vrrpd ${vca[-1]}, keepalived ${kca[-1]}; takeovers by a backup in the windows:" \
-		"vrrpd $vflaps, keepalived $kflaps" >&2
-done
+declare -a pvcm pvcb pvpm pvpb pkcm pkcb pkpm pkpb pvca pkca
+vflaps=0 kflaps=0 pvflaps=0 pkflaps=0
+series "$BENCH_RUNS" ""
+# Then, for comparison, both pinned to CPU 0 by their own settings
+# (vrrpd --cpu-affinity 0, keepalived's vrrp_cpu_affinity 0):
+# VB_PIN_RUNS runs (default 5; 0 for none), unless VB_CPU pinned
+# everything already.
+PIN_RUNS=${VB_PIN_RUNS:-5}
+[ -n "${VB_CPU:-}" ] && PIN_RUNS=0
+if [ "$PIN_RUNS" -gt 0 ]; then
+	VB_AFFINITY=0
+	series "$PIN_RUNS" p
+	unset VB_AFFINITY
+fi
 
 # met: CPU at most half of keepalived's; PSS at most keepalived's.
 half() { awk -v t="$1" -v a="$2" 'BEGIN { print (t <= a / 2) ? "true" : "false" }'; }
@@ -152,11 +178,11 @@ emit() {
 	local -n t=$1 a=$2
 	ts=$(stats "${t[@]}")
 	as=$(stats "${a[@]}")
-	row "$id" "$what" "vrrpd ×$N" "keepalived" "$unit" "$BENCH_RUNS" "$ts" "$as" "$target" \
-		"$($check "${ts%% *}" "${as%% *}")" \
-		"$N instances, VRRPv3 at 0.01 s, ${WINDOW} s windows; backup takeovers in the windows (missed adverts): vrrpd $vflaps, keepalived $kflaps${VB_RT:+; both at real-time priority $VB_RT}${VB_CPU:+; both on CPU $VB_CPU}"
+	row "$id" "$what" "vrrpd ×$N" "keepalived" "$unit" "${#t[@]}" "$ts" "$as" "$target" \
+		"$($check "${ts%% *}" "${as%% *}")" "$NOTE"
 }
 {
+	NOTE="$N instances, VRRPv3 at 0.01 s, ${WINDOW} s windows; backup takeovers in the windows (missed adverts): vrrpd $vflaps, keepalived $kflaps${VB_RT:+; both at real-time priority $VB_RT}${VB_CPU:+; both on CPU $VB_CPU}"
 	emit vrrpd-cpu-master "CPU, $N instances at 0.01 s, master node" "% of a core" \
 		"at most half of keepalived's" half vcm kcm
 	emit vrrpd-cpu-master-alone "CPU, $N instances at 0.01 s, master node alone (no backup yet)" \
@@ -167,6 +193,16 @@ emit() {
 		atmost vpm kpm
 	emit vrrpd-pss-backup "PSS, $N instances, backup node" MB "no more than keepalived's" \
 		atmost vpb kpb
+	if [ "$PIN_RUNS" -gt 0 ]; then
+		NOTE="the same with vrrpd --cpu-affinity 0 and keepalived's vrrp_cpu_affinity 0; takeovers: vrrpd $pvflaps, keepalived $pkflaps"
+		emit vrrpd-cpu-master-pinned "CPU, $N instances at 0.01 s, master node, pinned to one CPU" \
+			"% of a core" "for comparison" none pvcm pkcm
+		emit vrrpd-cpu-master-alone-pinned \
+			"CPU, $N instances at 0.01 s, master node alone, pinned to one CPU" \
+			"% of a core" "for comparison" none pvca pkca
+		emit vrrpd-cpu-backup-pinned "CPU, $N instances at 0.01 s, backup node, pinned to one CPU" \
+			"% of a core" "for comparison" none pvcb pkcb
+	fi
 } >"$VB_TMP/rows"
 cat "$VB_TMP/rows"
 md_table <"$VB_TMP/rows" >&2

@@ -152,7 +152,9 @@ series() {
 }
 
 vb_topology
+# shellcheck disable=SC2034  # filled through series' namerefs
 declare -a vcm vcb vpm vpb kcm kcb kpm kpb vca kca
+# shellcheck disable=SC2034
 declare -a pvcm pvcb pvpm pvpb pkcm pkcb pkpm pkpb pvca pkca
 vflaps=0 kflaps=0 pvflaps=0 pkflaps=0
 series "$BENCH_RUNS" ""
@@ -163,6 +165,7 @@ series "$BENCH_RUNS" ""
 PIN_RUNS=${VB_PIN_RUNS:-5}
 [ -n "${VB_CPU:-}" ] && PIN_RUNS=0
 if [ "$PIN_RUNS" -gt 0 ]; then
+	# shellcheck disable=SC2034  # read by vrrpd.lib
 	VB_AFFINITY=0
 	series "$PIN_RUNS" p
 	unset VB_AFFINITY

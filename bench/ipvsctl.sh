@@ -75,6 +75,14 @@ hf change \
 	--prepare "ipvsadm -C; ipvsadm -R < $W/table" -n "ipvsctl flush + restore" "$BIN/ipvsctl flush; $BIN/ipvsctl restore $W/changed" \
 	--prepare "ipvsadm -C; ipvsadm -R < $W/table" -n "ipvsctl apply" "$BIN/ipvsctl apply $W/changed"
 
+# What bounds apply here: reading the table it diffs against, and
+# starting a process at all under emulation.
+echo "## read the whole table; start a process" >&2
+hf read \
+	-n "ipvsadm -S -n" "ipvsadm -S -n" \
+	-n "ipvsctl save -n" "$BIN/ipvsctl save -n" \
+	-n "/bin/true" "/bin/true"
+
 # Rows for bench/run: ours first, the anchor second.
 r_ipvsctl=$(hyperfine_ms "$W/restore.json" 1)
 r_ipvsadm=$(hyperfine_ms "$W/restore.json" 0)
@@ -87,3 +95,11 @@ row ipvsctl-apply "change 1% of 10,000 weights (in the VM)" "ipvsctl apply" "ipv
 	"$c_apply" "$c_ipvsadm" "at least 20x faster" "$(ratio_at_least "${c_ipvsadm%% *}" "${c_apply%% *}" 20)"
 row ipvsctl-apply-own "change 1% of 10,000 weights (in the VM)" "ipvsctl apply" "ipvsctl flush + restore" ms "$RUNS" \
 	"$c_apply" "$c_flush" "at least 20x faster" "$(ratio_at_least "${c_flush%% *}" "${c_apply%% *}" 20)"
+rd_ipvsadm=$(hyperfine_ms "$W/read.json" 0)
+rd_ipvsctl=$(hyperfine_ms "$W/read.json" 1)
+rd_true=$(hyperfine_ms "$W/read.json" 2)
+row ipvsctl-read "read 1,000 services x 10 destinations (in the VM)" "ipvsctl save -n" "ipvsadm -S -n" ms "$RUNS" \
+	"$rd_ipvsctl" "$rd_ipvsadm" "for comparison" null \
+	"what apply reads before it changes anything: 1,001 dumps"
+row ipvsctl-start "start a process that does nothing (in the VM)" "/bin/true" "(none)" ms "$RUNS" \
+	"$rd_true" "null null null" "for comparison" null "the floor of every command timed in the VM"

@@ -741,32 +741,23 @@ static int setup(struct vrrpd *d)
 
 /*
  * --rt-priority, --nice, --mlock, --cpu-affinity, as keepalived's
- * vrrp_rt_priority, vrrp_priority, vrrp_no_swap and vrrp_cpu_affinity: what cannot be had is said in the log
- * and the instance runs on without it, as keepalived's does.  Children
- * (the launcher is forked before; nft runs after) start with normal
- * scheduling and no negative nice: SCHED_RESET_ON_FORK.
+ * vrrp_rt_priority, vrrp_priority, vrrp_no_swap and vrrp_cpu_affinity:
+ * what cannot be had is said in the log and the instance runs on
+ * without it, as keepalived's does.  Children (the launcher is forked
+ * before; nft runs after) start with normal scheduling and no negative
+ * nice: SCHED_RESET_ON_FORK.  Real-time scheduling comes last, so that
+ * locking the memory in does not count against RLIMIT_RTTIME.
  */
 static void tune_process(struct vrrpd *d)
 {
 	struct vrrp_conf *c = d->c;
 	char s[256];
 
-	if (c->rt_priority) {
-		struct sched_param sp = { .sched_priority = c->rt_priority };
-		struct rlimit rl = { .rlim_cur = c->rttime_us / 2, .rlim_max = c->rttime_us };
-
-		if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) < 0) {
-			hk_warn("%s: cannot take real-time priority %d: %s", c->name, c->rt_priority,
-				strerror(errno));
-		} else {
-			/* A warning (SIGXCPU) at half the limit; the kernel kills
-			 * a process that runs the whole of it without sleeping. */
-			if (setrlimit(RLIMIT_RTTIME, &rl) < 0)
-				hk_warn("%s: cannot limit real-time CPU time: %s", c->name,
-					strerror(errno));
-			hk_info("%s: real-time scheduling, SCHED_RR priority %d, at most %s s of CPU without sleeping",
-				c->name, c->rt_priority, vrrp_fmt_secs(s, sizeof(s), c->rttime_us));
-		}
+	if (c->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		hk_warn("%s: cannot lock its memory: %s", c->name, strerror(errno));
+	if (c->cpus_given && sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0) {
+		vrrp_fmt_cpus(s, sizeof(s), &c->cpus);
+		hk_warn("%s: cannot run on CPUs %s only: %s", c->name, s, strerror(errno));
 	}
 	if (c->nice_given) {
 		struct sched_param sp = { 0 };
@@ -776,11 +767,20 @@ static void tune_process(struct vrrpd *d)
 		if (setpriority(PRIO_PROCESS, 0, c->nice) < 0)
 			hk_warn("%s: cannot set nice %d: %s", c->name, c->nice, strerror(errno));
 	}
-	if (c->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
-		hk_warn("%s: cannot lock its memory: %s", c->name, strerror(errno));
-	if (c->cpus_given && sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0) {
-		vrrp_fmt_cpus(s, sizeof(s), &c->cpus);
-		hk_warn("%s: cannot run on CPUs %s only: %s", c->name, s, strerror(errno));
+	if (c->rt_priority) {
+		struct sched_param sp = { .sched_priority = c->rt_priority };
+		struct rlimit rl = { .rlim_cur = c->rttime_us / 2, .rlim_max = c->rttime_us };
+
+		/* A warning (SIGXCPU) at half the limit; the kernel kills a
+		 * process that runs the whole of it without sleeping. */
+		if (setrlimit(RLIMIT_RTTIME, &rl) < 0)
+			hk_warn("%s: cannot limit real-time CPU time: %s", c->name, strerror(errno));
+		if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) < 0)
+			hk_warn("%s: cannot take real-time priority %d: %s", c->name, c->rt_priority,
+				strerror(errno));
+		else
+			hk_info("%s: real-time scheduling, SCHED_RR priority %d, at most %s s of CPU without sleeping",
+				c->name, c->rt_priority, vrrp_fmt_secs(s, sizeof(s), c->rttime_us));
 	}
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 50 VRRP instances at 0.01 s adverts on one link, a master node and a
-# backup node: total CPU over 10 s (utime + stime from /proc/PID/stat)
-# and total PSS (/proc/PID/smaps_rollup) of the 50 vrrpd processes on
+# backup node: total CPU over 10 s (the scheduler's own count of time
+# on a CPU, /proc/PID/schedstat; utime + stime from /proc/PID/stat
+# where the kernel has no schedstat) and total PSS (/proc/PID/smaps_rollup) of the 50 vrrpd processes on
 # each node, against keepalived's two processes running the same 50
 # instances.  vrrpd and keepalived alternate, run after run, on the same
 # topology.  JSON rows on stdout (bench/run), a Markdown table on stderr.
@@ -10,6 +11,13 @@
 # started), for comparison: on one machine the kernel's work of
 # delivering an advert to the backup's namespace (and of waking the
 # process that takes it) is charged to the sender.
+#
+# Each run also measures the floor of a process per instance:
+# tests/tools/vrrp-floor, 50 processes that only wake on a periodic
+# timer and send one advert (master node) and 50 that only block on a
+# raw socket with vrrpd's VRID filter and read each advert (backup
+# node).  What vrrpd costs above that floor is its own doing; the floor
+# is what the one-instance-per-process design costs on this machine.
 #
 #   bench/vrrpd-scale.sh            BENCH_RUNS (>= 5) runs of each
 #   VB_INSTANCES=50 VB_WINDOW=10    instances, seconds measured
@@ -22,18 +30,39 @@
 set -u
 . "$(dirname "$0")/vrrpd.lib"
 
+FLOOR=$(dirname "$BENCH_BIN")/tests/tools/vrrp-floor
+[ -x "$FLOOR" ] || make -s -C "$VB_TOP" "${FLOOR#"$VB_TOP"/}" >&2 ||
+	{ echo "vrrpd-scale.sh: cannot build $FLOOR (make testbins)" >&2; exit 1; }
+
 N=${VB_INSTANCES:-50}
 WINDOW=${VB_WINDOW:-10}
 HZ=$(getconf CLK_TCK)
 VRIDS=$(seq 1 "$N")
 
-ticks() {
-	local p t=0
-	for p in "$@"; do
-		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
-	done
-	echo "$t"
-}
+# CPU time of the processes, in microseconds.  utime and stime are
+# samples at the scheduler tick (4 ms here): a process that wakes every
+# 10 ms for a few microseconds is caught by them by the tick's phase,
+# run after run differently; schedstat counts nanoseconds.
+if read -r SCHED_NS _ </proc/$$/schedstat 2>/dev/null && [ "${SCHED_NS:-0}" -gt 0 ]; then
+	CPU_HOW="CPU from /proc/PID/schedstat"
+	cpu_us() {
+		local p ns rest t=0
+		for p in "$@"; do
+			read -r ns rest <"/proc/$p/schedstat" || ns=0
+			t=$((t + ns / 1000))
+		done
+		echo "$t"
+	}
+else
+	CPU_HOW="CPU from utime + stime"
+	cpu_us() {
+		local p t=0
+		for p in "$@"; do
+			t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+		done
+		echo $((t * 1000000 / HZ))
+	}
+fi
 
 pss_kb() {
 	local p t=0
@@ -51,14 +80,14 @@ measure() {
 		[ "$p" = -- ] && { side=b; continue; }
 		if [ $side = m ]; then m+=("$p"); else b+=("$p"); fi
 	done
-	t0m=$(ticks "${m[@]}")
-	t0b=$(ticks "${b[@]}")
+	t0m=$(cpu_us "${m[@]}")
+	t0b=$(cpu_us "${b[@]}")
 	sleep "$WINDOW"
-	t1m=$(ticks "${m[@]}")
-	t1b=$(ticks "${b[@]}")
-	RESULT=$(awk -v a=$((t1m - t0m)) -v b=$((t1b - t0b)) -v hz="$HZ" -v w="$WINDOW" \
+	t1m=$(cpu_us "${m[@]}")
+	t1b=$(cpu_us "${b[@]}")
+	RESULT=$(awk -v a=$((t1m - t0m)) -v b=$((t1b - t0b)) -v w="$WINDOW" \
 		-v pm="$(pss_kb "${m[@]}")" -v pb="$(pss_kb "${b[@]}")" \
-		'BEGIN { printf "%.2f %.2f %.2f %.2f", a / hz / w * 100, b / hz / w * 100, pm / 1024, pb / 1024 }')
+		'BEGIN { printf "%.2f %.2f %.2f %.2f", a / w / 10000, b / w / 10000, pm / 1024, pb / 1024 }')
 }
 
 all_in() {
@@ -98,6 +127,28 @@ run_vrrpd() {
 	measure "${mp[@]}" -- "${bp[@]}"
 	FLAPS=$(($(flaps_vrrpd) - f0))
 	vb_stop "${mp[@]}" "${bp[@]}"
+}
+
+run_floor() {
+	local v mp=() bp=()
+	for v in $VRIDS; do
+		ip netns exec "$VB-m" "$FLOOR" send eth0 "$v" 10000 &
+		mp+=("$!")
+		VB_PIDS+=("$!")
+	done
+	sleep 2
+	measure "${mp[@]}" --
+	ALONE=${RESULT%% *}
+	for v in $VRIDS; do
+		ip netns exec "$VB-b" "$FLOOR" recv eth0 "$v" &
+		bp+=("$!")
+		VB_PIDS+=("$!")
+	done
+	sleep 2
+	measure "${mp[@]}" -- "${bp[@]}"
+	kill -KILL "${mp[@]}" "${bp[@]}" 2>/dev/null
+	wait "${mp[@]}" "${bp[@]}" 2>/dev/null
+	return 0
 }
 
 run_keepalived() {
@@ -143,17 +194,22 @@ series() {
 		read -r a b c d <<<"$RESULT"
 		xkcm+=("$a") xkcb+=("$b") xkpm+=("$c") xkpb+=("$d") xkca+=("$ALONE")
 		xkf=$((xkf + FLAPS))
+		if [ -z "$p" ]; then
+			run_floor || exit 1
+			read -r a b c d <<<"$RESULT"
+			fcm+=("$a") fcb+=("$b") fca+=("$ALONE")
+		fi
 		echo "vrrpd-scale.sh: ${p:+pinned }run $i: CPU % master/backup, PSS MB master/backup:" \
 			"vrrpd ${xvcm[-1]}/${xvcb[-1]} ${xvpm[-1]}/${xvpb[-1]}," \
 			"keepalived ${xkcm[-1]}/${xkcb[-1]} ${xkpm[-1]}/${xkpb[-1]};" \
 			"master node alone: vrrpd ${xvca[-1]}, keepalived ${xkca[-1]}; takeovers by a backup in the windows:" \
-			"vrrpd $xvf, keepalived $xkf" >&2
+			"vrrpd $xvf, keepalived $xkf${fcm:+; floor of a process per instance: master ${fcm[-1]}, backup ${fcb[-1]}, master alone ${fca[-1]}}" >&2
 	done
 }
 
 vb_topology
 # shellcheck disable=SC2034  # filled through series' namerefs
-declare -a vcm vcb vpm vpb kcm kcb kpm kpb vca kca
+declare -a vcm vcb vpm vpb kcm kcb kpm kpb vca kca fcm fcb fca
 # shellcheck disable=SC2034
 declare -a pvcm pvcb pvpm pvpb pkcm pkcb pkpm pkpb pvca pkca
 vflaps=0 kflaps=0 pvflaps=0 pkflaps=0
@@ -181,11 +237,11 @@ emit() {
 	local -n t=$1 a=$2
 	ts=$(stats "${t[@]}")
 	as=$(stats "${a[@]}")
-	row "$id" "$what" "vrrpd ×$N" "keepalived" "$unit" "${#t[@]}" "$ts" "$as" "$target" \
+	row "$id" "$what" "${TOOL:-vrrpd ×$N}" "keepalived" "$unit" "${#t[@]}" "$ts" "$as" "$target" \
 		"$($check "${ts%% *}" "${as%% *}")" "$NOTE"
 }
 {
-	NOTE="$N instances, VRRPv3 at 0.01 s, ${WINDOW} s windows; backup takeovers in the windows (missed adverts): vrrpd $vflaps, keepalived $kflaps${VB_RT:+; both at real-time priority $VB_RT}${VB_CPU:+; both on CPU $VB_CPU}"
+	NOTE="$N instances, VRRPv3 at 0.01 s, ${WINDOW} s windows, $CPU_HOW; backup takeovers in the windows (missed adverts): vrrpd $vflaps, keepalived $kflaps${VB_RT:+; both at real-time priority $VB_RT}${VB_CPU:+; both on CPU $VB_CPU}"
 	emit vrrpd-cpu-master "CPU, $N instances at 0.01 s, master node" "% of a core" \
 		"at most half of keepalived's" half vcm kcm
 	emit vrrpd-cpu-master-alone "CPU, $N instances at 0.01 s, master node alone (no backup yet)" \
@@ -196,6 +252,14 @@ emit() {
 		atmost vpm kpm
 	emit vrrpd-pss-backup "PSS, $N instances, backup node" MB "no more than keepalived's" \
 		atmost vpb kpb
+	NOTE="the least a process per instance does: tests/tools/vrrp-floor, a periodic timer and one send per advert (master), a blocking read of each advert through vrrpd's VRID filter (backup); nothing else"
+	TOOL="vrrp-floor ×$N" emit vrrpd-floor-master "CPU, $N instances at 0.01 s, master node: floor of a process per instance" \
+		"% of a core" "for comparison" none fcm kcm
+	TOOL="vrrp-floor ×$N" emit vrrpd-floor-master-alone \
+		"CPU, $N instances at 0.01 s, master node alone: floor of a process per instance" \
+		"% of a core" "for comparison" none fca kca
+	TOOL="vrrp-floor ×$N" emit vrrpd-floor-backup "CPU, $N instances at 0.01 s, backup node: floor of a process per instance" \
+		"% of a core" "for comparison" none fcb kcb
 	if [ "$PIN_RUNS" -gt 0 ]; then
 		NOTE="the same with vrrpd --cpu-affinity 0 and keepalived's vrrp_cpu_affinity 0; takeovers: vrrpd $pvflaps, keepalived $pkflaps"
 		emit vrrpd-cpu-master-pinned "CPU, $N instances at 0.01 s, master node, pinned to one CPU" \

@@ -55,7 +55,11 @@ enum hc_kind {
 	HC_TCP,
 	HC_HTTP,
 	HC_HTTPS,
+	HC_UDP,
 };
+
+/* UDP: the longest --payload and --reply, in bytes. */
+#define HC_UDP_HEX_MAX 1024
 
 /* Options that apply to a whole run, not to one probe. */
 struct hc_global {
@@ -89,6 +93,15 @@ struct hc_probe {
 	uint64_t retry_delay_us;
 	struct hk_addr bind;
 	uint32_t fwmark;
+	/* udp, as keepalived's UDP_CHECK: what to send; whether a reply
+	 * must come; what it must start with (mask bits set: any value),
+	 * and, with a pattern, its length range. */
+	unsigned char *payload;
+	size_t payload_len;
+	bool require_reply;
+	unsigned char *reply, *reply_mask;
+	size_t reply_len;
+	unsigned min_reply, max_reply;
 	/* watch */
 	uint64_t interval_us;
 	unsigned rise, fall;
@@ -122,7 +135,8 @@ enum {
 	HC_OPT_HTTP, HC_OPT_RETRY, HC_OPT_DELAY, HC_OPT_BIND, HC_OPT_FWMARK,
 	HC_OPT_WARN, HC_OPT_JSON, HC_OPT_SNI, HC_OPT_VERIFY, HC_OPT_CA,
 	HC_OPT_CERT_DAYS, HC_OPT_NAME, HC_OPT_INTERVAL, HC_OPT_RISE,
-	HC_OPT_FALL, HC_OPT_INITIAL, HC_OPT_CONCURRENCY,
+	HC_OPT_FALL, HC_OPT_INITIAL, HC_OPT_CONCURRENCY, HC_OPT_PAYLOAD,
+	HC_OPT_REPLY, HC_OPT_REQUIRE_REPLY, HC_OPT_MIN_REPLY, HC_OPT_MAX_REPLY,
 };
 /* Is this option one of the run-wide ones (-f, -h, --json, ...)? */
 bool hc_opt_is_global(int opt);
@@ -135,7 +149,8 @@ bool hc_opt_is_global(int opt);
 struct hc_result {
 	int code;			/* HK_PROBE_* */
 	char reason[300];		/* why it is not OK; "" when OK */
-	bool have_response;		/* status, bytes below are valid */
+	bool have_response;		/* status (not udp), bytes below are valid */
+	bool no_reply;			/* udp: none came, and none was required */
 	int status;
 	uint64_t bytes;
 	uint64_t time_us;

@@ -1,8 +1,8 @@
 /*
- * hcheck: keepalived's health checks (HTTP_GET, SSL_GET, TCP_CHECK) as
- * a command: one probe with monitoring-plugin exit codes, many probes
- * from a file on one event loop, or `watch`, which keeps probing and
- * prints a line when a target goes up or down.
+ * hcheck: keepalived's health checks (HTTP_GET, SSL_GET, TCP_CHECK,
+ * UDP_CHECK) as a command: one probe with monitoring-plugin exit codes,
+ * many probes from a file on one event loop, or `watch`, which keeps
+ * probing and prints a line when a target goes up or down.
  */
 #include "hcheck.h"
 #include "clock.h"
@@ -17,10 +17,12 @@
 #include <sys/resource.h>
 
 static const char usage_text[] =
-	"usage: hcheck http ADDR:PORT [PATH] [OPTION...]\n"
+	"usage: hcheck http ADDR:PORT [PATH] [OPTION...] [--json]\n"
 	"       hcheck https ADDR:PORT [PATH] [OPTION...] [--sni NAME] [--verify] [--ca FILE]\n"
 	"                   [--cert-days N]\n"
 	"       hcheck tcp ADDR:PORT [OPTION...]\n"
+	"       hcheck udp ADDR:PORT [OPTION...] [--payload HEX] [--require-reply] [--reply HEX]\n"
+	"                   [--min-reply-length N] [--max-reply-length N]\n"
 	"       hcheck -f FILE|- [--json] [--concurrency N] [OPTION...]\n"
 	"       hcheck watch -f FILE|- [--interval S] [--rise N] [--fall N] [--initial up|down]\n"
 	"                   [--concurrency N] [OPTION...]\n"
@@ -28,7 +30,7 @@ static const char usage_text[] =
 	"OPTION:\n"
 	"       [--status LIST] [--digest MD5] [--regex ERE] [--vhost NAME]\n"
 	"       [--http 1.0|1.0c|1.1] [-t|--timeout S] [--retry N] [--delay-before-retry S]\n"
-	"       [--bind ADDR] [--fwmark N] [--warn-time S] [--name LABEL] [--json]\n";
+	"       [--bind ADDR] [--fwmark N] [--warn-time S] [--name LABEL]\n";
 
 #define DEFAULT_CONCURRENCY 256
 #define LINE_MAX_BYTES 65536

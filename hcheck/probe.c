@@ -35,6 +35,11 @@ const struct option hc_longopts[] = {
 	{ "interval", required_argument, NULL, HC_OPT_INTERVAL },
 	{ "rise", required_argument, NULL, HC_OPT_RISE },
 	{ "fall", required_argument, NULL, HC_OPT_FALL },
+	{ "payload", required_argument, NULL, HC_OPT_PAYLOAD },
+	{ "reply", required_argument, NULL, HC_OPT_REPLY },
+	{ "require-reply", no_argument, NULL, HC_OPT_REQUIRE_REPLY },
+	{ "min-reply-length", required_argument, NULL, HC_OPT_MIN_REPLY },
+	{ "max-reply-length", required_argument, NULL, HC_OPT_MAX_REPLY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -69,6 +74,41 @@ static bool https_only(int opt)
 {
 	return opt == HC_OPT_SNI || opt == HC_OPT_VERIFY || opt == HC_OPT_CA ||
 	       opt == HC_OPT_CERT_DAYS;
+}
+
+static bool udp_only(int opt)
+{
+	return opt == HC_OPT_PAYLOAD || opt == HC_OPT_REPLY || opt == HC_OPT_REQUIRE_REPLY ||
+	       opt == HC_OPT_MIN_REPLY || opt == HC_OPT_MAX_REPLY;
+}
+
+/* --payload and --reply: into a fresh buffer (and mask) of their own. */
+static int set_hex(const char *opt, const char *arg, bool wild, unsigned char **data,
+		   unsigned char **mask, size_t *len, struct hk_err *e)
+{
+	unsigned char *d = malloc(HC_UDP_HEX_MAX), *m = wild ? malloc(HC_UDP_HEX_MAX) : NULL;
+	struct hk_err pe;
+	long n;
+
+	if (!d || (wild && !m)) {
+		free(d);
+		free(m);
+		return hk_err_set(e, ENOMEM, "out of memory");
+	}
+	n = hk_parse_hex(arg, d, m, HC_UDP_HEX_MAX, wild, &pe);
+	if (n < 0) {
+		free(d);
+		free(m);
+		return hk_err_set(e, EINVAL, "%s: %s", opt, pe.msg);
+	}
+	free(*data);
+	*data = d;
+	if (mask) {
+		free(*mask);
+		*mask = m;
+	}
+	*len = (size_t)n;
+	return 0;
 }
 
 static int set_str(char **dst, const char *s, struct hk_err *e)
@@ -125,6 +165,9 @@ static void probe_defaults(struct hc_probe *p, bool in_watch)
 	p->interval_us = 60 * HK_USEC_PER_SEC;
 	p->rise = 1;
 	p->fall = 1;
+	/* keepalived's UDP_CHECK defaults. */
+	p->min_reply = 0;
+	p->max_reply = 255;
 	hc_status_parse("200-299", &p->status, NULL);
 }
 
@@ -238,6 +281,23 @@ static int apply_opt(struct hc_probe *p, int c, const char *arg, bool *delay_set
 		else
 			p->fall = (unsigned)v;
 		break;
+	case HC_OPT_PAYLOAD:
+		return set_hex("--payload", arg, false, &p->payload, NULL, &p->payload_len, e);
+	case HC_OPT_REPLY:
+		p->require_reply = true;
+		return set_hex("--reply", arg, true, &p->reply, &p->reply_mask, &p->reply_len, e);
+	case HC_OPT_REQUIRE_REPLY:
+		p->require_reply = true;
+		break;
+	case HC_OPT_MIN_REPLY:
+	case HC_OPT_MAX_REPLY:
+		if (hk_parse_uint(arg, 0, 65535, &v, &pe) < 0)
+			return BAD_VALUE();
+		if (c == HC_OPT_MIN_REPLY)
+			p->min_reply = (unsigned)v;
+		else
+			p->max_reply = (unsigned)v;
+		break;
 	default:
 		return hk_err_set(e, EINVAL, "internal: option %d", c);
 	}
@@ -251,7 +311,7 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 	char *pos[3];
 	int npos = 0, c;
 	bool delay_set = false;
-	int http_opt = 0, https_opt = 0;
+	int http_opt = 0, https_opt = 0, udp_opt = 0;
 	const char *why;
 
 	probe_defaults(p, in_watch);
@@ -282,6 +342,8 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 			http_opt = c;
 		if (https_only(c) && !https_opt)
 			https_opt = c;
+		if (udp_only(c) && !udp_opt)
+			udp_opt = c;
 		if (apply_opt(p, c, optarg, &delay_set, e) < 0)
 			return -1;
 	}
@@ -298,30 +360,39 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 		return 0;
 	}
 	if (npos == 0)
-		return hk_err_set(e, EINVAL, "no check given (http, https or tcp)");
+		return hk_err_set(e, EINVAL, "no check given (http, https, tcp or udp)");
 	if (strcmp(pos[0], "http") == 0)
 		p->kind = HC_HTTP;
 	else if (strcmp(pos[0], "https") == 0)
 		p->kind = HC_HTTPS;
 	else if (strcmp(pos[0], "tcp") == 0)
 		p->kind = HC_TCP;
+	else if (strcmp(pos[0], "udp") == 0)
+		p->kind = HC_UDP;
 	else
-		return hk_err_set(e, EINVAL, "unknown check '%s' (http, https or tcp)", pos[0]);
+		return hk_err_set(e, EINVAL, "unknown check '%s' (http, https, tcp or udp)",
+				  pos[0]);
 	if (npos < 2)
 		return hk_err_set(e, EINVAL, "%s needs a target ADDR:PORT", pos[0]);
 	if (hk_parse_addrport(pos[1], &p->addr, &p->port, 0, e) < 0)
 		return -1;
 	if (set_str(&p->target, pos[1], e) < 0)
 		return -1;
-	if (p->kind == HC_TCP && npos == 3)
-		return hk_err_set(e, EINVAL, "tcp takes no PATH ('%s')", pos[2]);
+	if ((p->kind == HC_TCP || p->kind == HC_UDP) && npos == 3)
+		return hk_err_set(e, EINVAL, "%s takes no PATH ('%s')", pos[0], pos[2]);
 	if (set_str(&p->path, npos == 3 ? pos[2] : "/", e) < 0)
 		return -1;
 	if ((why = hk_http_path_problem(p->path)))
 		return hk_err_set(e, EINVAL, "PATH '%s' %s", p->path, why);
-	if (p->kind == HC_TCP && http_opt)
-		return hk_err_set(e, EINVAL, "%s applies to http and https, not tcp",
-				  opt_name(http_opt));
+	if ((p->kind == HC_TCP || p->kind == HC_UDP) && http_opt)
+		return hk_err_set(e, EINVAL, "%s applies to http and https, not %s",
+				  opt_name(http_opt), pos[0]);
+	if (p->kind != HC_UDP && udp_opt)
+		return hk_err_set(e, EINVAL, "%s applies to udp only", opt_name(udp_opt));
+	if (p->min_reply > p->max_reply)
+		return hk_err_set(e, EINVAL,
+				  "--min-reply-length %u is above --max-reply-length %u: no reply could match",
+				  p->min_reply, p->max_reply);
 	if (p->kind != HC_HTTPS && https_opt)
 		return hk_err_set(e, EINVAL, "%s applies to https only", opt_name(https_opt));
 	if (p->bind.family && p->bind.family != p->addr.family)
@@ -329,7 +400,8 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 				  p->target);
 	if (!delay_set)
 		/* keepalived: 3 s for HTTP_GET and SSL_GET, 1 s otherwise. */
-		p->retry_delay_us = (p->kind == HC_TCP ? 1 : 3) * HK_USEC_PER_SEC;
+		p->retry_delay_us = (p->kind == HC_TCP || p->kind == HC_UDP ? 1 : 3) *
+				    HK_USEC_PER_SEC;
 	if (!p->label && set_str(&p->label, p->target, e) < 0)
 		return -1;
 	return 0;
@@ -340,14 +412,17 @@ int hc_probe_prepare(struct hc_probe *p, struct hk_err *e)
 	struct hk_fetch_opts *o = &p->fo;
 
 	memset(o, 0, sizeof(*o));
-	o->kind = p->kind == HC_TCP ? HK_FETCH_TCP :
+	o->kind = p->kind == HC_TCP ? HK_FETCH_TCP : p->kind == HC_UDP ? HK_FETCH_UDP :
 		  p->kind == HC_HTTP ? HK_FETCH_HTTP : HK_FETCH_HTTPS;
 	o->addr = p->addr;
 	o->port = p->port;
 	o->bind = p->bind;
 	o->fwmark = p->fwmark;
 	o->digest = p->has_digest;
-	if (p->kind != HC_TCP) {
+	if (p->kind == HC_UDP) {
+		o->request = (const char *)p->payload;
+		o->request_len = p->payload_len;
+	} else if (p->kind != HC_TCP) {
 		char host[HK_ADDRSTRLEN];
 		size_t size = strlen(p->path) + (p->vhost ? strlen(p->vhost) : 0) + 128;
 		ssize_t n;
@@ -382,6 +457,9 @@ void hc_probe_free(struct hc_probe *p)
 	free(p->sni);
 	free(p->ca);
 	free(p->regex_src);
+	free(p->payload);
+	free(p->reply);
+	free(p->reply_mask);
 	if (p->has_regex)
 		regfree(&p->regex);
 	free(p->request);

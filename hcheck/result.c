@@ -7,7 +7,7 @@
 
 static const char *kind_name(enum hc_kind k)
 {
-	return k == HC_TCP ? "TCP" : k == HC_HTTP ? "HTTP" : "HTTPS";
+	return k == HC_TCP ? "TCP" : k == HC_HTTP ? "HTTP" : k == HC_HTTPS ? "HTTPS" : "UDP";
 }
 
 static const char *code_name(int code)
@@ -44,6 +44,44 @@ static bool regex_matches(const struct hc_probe *p, const char *body, size_t len
 	return regexec(&p->regex, body ? body : "", 1, m, REG_STARTEND) == 0;
 }
 
+/*
+ * keepalived's UDP_CHECK: a reply passes unless a pattern was given
+ * and the reply is outside the length range or differs from it in its
+ * first bytes (as many as both have); no reply passes unless one is
+ * required; an ICMP error fails.
+ */
+static void judge_udp(const struct hc_probe *p, const struct hk_fetch *f, struct hc_result *r)
+{
+	size_t n;
+
+	if (f->outcome == HK_FETCH_TIMEOUT && !p->require_reply) {
+		r->no_reply = true;
+		return;
+	}
+	if (f->outcome != HK_FETCH_OK) {
+		say(r, f->outcome == HK_FETCH_LOCAL ? HK_PROBE_UNKNOWN : HK_PROBE_CRITICAL,
+		    "%s", f->why);
+		return;
+	}
+	r->have_response = true;
+	r->bytes = f->dgram_len;
+	if (!p->reply)
+		return;
+	if (f->dgram_len < p->min_reply || f->dgram_len > p->max_reply) {
+		say(r, HK_PROBE_CRITICAL, "a reply of %zu bytes, outside %u-%u", f->dgram_len,
+		    p->min_reply, p->max_reply);
+		return;
+	}
+	n = f->dgram_len < p->reply_len ? f->dgram_len : p->reply_len;
+	for (size_t i = 0; i < n; i++)
+		if ((f->dgram[i] ^ p->reply[i]) & ~p->reply_mask[i]) {
+			say(r, HK_PROBE_CRITICAL,
+			    "a reply of %zu bytes that differs from --reply at byte %zu", f->dgram_len,
+			    i + 1);
+			return;
+		}
+}
+
 void hc_judge(const struct hc_probe *p, const struct hk_fetch *f,
 	      const char *body, size_t body_len, struct hc_result *r)
 {
@@ -57,6 +95,14 @@ void hc_judge(const struct hc_probe *p, const struct hk_fetch *f,
 	if (f->have_cert) {
 		r->have_cert = true;
 		r->cert_days = f->cert_days;
+	}
+	if (p->kind == HC_UDP) {
+		judge_udp(p, f, r);
+		if (r->code == HK_PROBE_OK && p->warn_us && r->time_us > p->warn_us &&
+		    !r->no_reply)
+			say(r, HK_PROBE_WARNING, "slower than %s",
+			    hk_fetch_fmt_secs(t, sizeof(t), p->warn_us));
+		return;
 	}
 	if (f->outcome != HK_FETCH_OK) {
 		say(r, f->outcome == HK_FETCH_LOCAL ? HK_PROBE_UNKNOWN : HK_PROBE_CRITICAL,
@@ -131,7 +177,18 @@ void hc_result_line(const struct hc_probe *p, const struct hc_result *r,
 	char warn[32] = "";
 
 	put(buf, size, &o, "%s %s: ", kind_name(p->kind), code_name(r->code));
-	if (r->code == HK_PROBE_OK || (r->code == HK_PROBE_WARNING && r->have_response)) {
+	if (p->kind == HC_UDP && r->no_reply) {
+		char t[32];
+
+		put(buf, size, &o, "no reply in %s, none required",
+		    hk_fetch_fmt_secs(t, sizeof(t), p->timeout_us));
+	} else if (p->kind == HC_UDP && r->code == HK_PROBE_OK) {
+		put(buf, size, &o, "a reply of %llu bytes in %.1f ms",
+		    (unsigned long long)r->bytes, r->time_us / 1000.0);
+	} else if (p->kind == HC_UDP && r->code == HK_PROBE_WARNING) {
+		put(buf, size, &o, "a reply of %llu bytes, %s", (unsigned long long)r->bytes,
+		    r->reason);
+	} else if (r->code == HK_PROBE_OK || (r->code == HK_PROBE_WARNING && r->have_response)) {
 		if (p->kind == HC_TCP)
 			put(buf, size, &o, "connected in %.1f ms", r->time_us / 1000.0);
 		else
@@ -164,7 +221,7 @@ void hc_result_line(const struct hc_probe *p, const struct hc_result *r,
 
 void hc_result_json(FILE *out, const struct hc_probe *p, const struct hc_result *r)
 {
-	static const char *const kinds[] = { "tcp", "http", "https" };
+	static const char *const kinds[] = { "tcp", "http", "https", "udp" };
 
 	fputs("{\"label\":", out);
 	hk_json_str(out, p->label);
@@ -176,9 +233,13 @@ void hc_result_json(FILE *out, const struct hc_probe *p, const struct hc_result 
 		hk_json_str(out, r->reason);
 	}
 	fprintf(out, ",\"time\":%.6f", r->time_us / 1e6);
-	if (r->have_response)
+	if (r->have_response && p->kind == HC_UDP)
+		fprintf(out, ",\"bytes\":%llu", (unsigned long long)r->bytes);
+	else if (r->have_response)
 		fprintf(out, ",\"status\":%d,\"bytes\":%llu", r->status,
 			(unsigned long long)r->bytes);
+	if (r->no_reply)
+		fputs(",\"reply\":false", out);
 	if (r->have_digest)
 		fprintf(out, ",\"digest\":\"%s\"", r->digest);
 	if (r->have_cert)

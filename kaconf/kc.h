@@ -230,7 +230,7 @@ struct kc_group {
 };
 
 enum kc_fwd { KC_FWD_NAT, KC_FWD_DR, KC_FWD_TUN };
-enum kc_check_kind { KC_CHECK_HTTP, KC_CHECK_SSL, KC_CHECK_TCP, KC_CHECK_MISC };
+enum kc_check_kind { KC_CHECK_HTTP, KC_CHECK_SSL, KC_CHECK_TCP, KC_CHECK_MISC, KC_CHECK_UDP };
 
 /* Checker settings that a virtual server, a real server and a checker
  * can each give, the nearer one winning. */
@@ -261,6 +261,11 @@ struct kc_check {
 	bool has_misc;
 	uint64_t misc_timeout_us;	/* 0: delay_loop */
 	bool misc_dynamic;
+	/* UDP_CHECK: payload and require_reply as hcheck's hex (pairs,
+	 * 'x' for a wildcard nibble); NULL: none. */
+	const char *udp_payload, *udp_reply;
+	bool udp_require;
+	unsigned udp_min, udp_max;	/* reply length range, with a pattern */
 	struct kc_check *next;
 };
 

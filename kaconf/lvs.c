@@ -313,6 +313,70 @@ static void c_misc_dynamic(struct kc_ctx *c, struct kc_conf *conf,
 		((struct kc_check *)obj)->misc_dynamic = true;
 }
 
+/* UDP_CHECK's payload and require_reply: keepalived's hex string (the
+ * rest of the line), checked and kept as hcheck's one word. */
+static void c_udp_hex(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
+		      void *obj)
+{
+	struct kc_check *ck = obj;
+	bool reply = strcmp(st->w[0].s, "require_reply") == 0;
+	unsigned char d[1024], m[1024];
+	char *joined, *hex;
+	struct hk_err e;
+	size_t len = 0;
+	long n;
+
+	(void)conf;
+	if (reply)
+		ck->udp_require = true;
+	if (st->n == 1) {
+		if (!reply)
+			kc_error(c, &st->w[0].pos, "payload needs a hex string");
+		return;
+	}
+	for (size_t i = 1; i < st->n; i++)
+		len += strlen(st->w[i].s) + 1;
+	joined = kc_alloc(&c->arena, len);
+	joined[0] = '\0';
+	for (size_t i = 1; i < st->n; i++) {
+		if (i > 1)
+			strcat(joined, " ");
+		strcat(joined, st->w[i].s);
+	}
+	n = hk_parse_hex(joined, d, reply ? m : NULL, sizeof(d), reply, &e);
+	if (n < 0) {
+		kc_error(c, &st->w[1].pos, "%s: %s", st->w[0].s, e.msg);
+		return;
+	}
+	hex = kc_alloc(&c->arena, (size_t)n * 2 + 1);
+	for (long i = 0; i < n; i++) {
+		static const char digits[] = "0123456789abcdef";
+
+		hex[2 * i] = reply && (m[i] & 0xf0) ? 'x' : digits[d[i] >> 4];
+		hex[2 * i + 1] = reply && (m[i] & 0x0f) ? 'x' : digits[d[i] & 0xf];
+	}
+	hex[2 * n] = '\0';
+	if (reply)
+		ck->udp_reply = hex;
+	else
+		ck->udp_payload = hex;
+}
+
+static void c_udp_len(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
+		      void *obj)
+{
+	struct kc_check *ck = obj;
+	uint64_t v;
+
+	(void)conf;
+	if (kc_nargs(c, st, 1, 1) < 0 || kc_arg_uint(c, st, 1, 0, 65535, &v) < 0)
+		return;
+	if (strcmp(st->w[0].s, "min_reply_length") == 0)
+		ck->udp_min = (unsigned)v;
+	else
+		ck->udp_max = (unsigned)v;
+}
+
 static void c_user(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 		   void *obj)
 {
@@ -328,14 +392,19 @@ static void c_user(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	{ "delay_before_retry", fn, KC_KW_NOBLOCK }, \
 	{ "alpha", fn, KC_KW_NOBLOCK }
 
+/* Where a checker connects to and from: HTTP_GET, SSL_GET, TCP_CHECK,
+ * UDP_CHECK. */
+#define CONNECT_KW \
+	{ "connect_ip", c_connect, KC_KW_NOBLOCK }, \
+	{ "connect_port", c_connect, KC_KW_NOBLOCK }, \
+	{ "bindto", c_connect, KC_KW_NOBLOCK }, \
+	{ "fwmark", c_connect, KC_KW_NOBLOCK }
+
 static const struct kc_kw http_kw[] = {
 	TIMING_KW(c_timing),
 	{ "nb_get_retry", c_timing, KC_KW_NOBLOCK },
 	{ "url", c_url, KC_KW_BLOCK },
-	{ "connect_ip", c_connect, KC_KW_NOBLOCK },
-	{ "connect_port", c_connect, KC_KW_NOBLOCK },
-	{ "bindto", c_connect, KC_KW_NOBLOCK },
-	{ "fwmark", c_connect, KC_KW_NOBLOCK },
+	CONNECT_KW,
 	{ "http_protocol", c_http_proto, KC_KW_NOBLOCK },
 	{ "virtualhost", c_vhost, KC_KW_NOBLOCK },
 	{ "enable_sni", c_sni, KC_KW_NOBLOCK },
@@ -344,10 +413,17 @@ static const struct kc_kw http_kw[] = {
 
 static const struct kc_kw tcp_kw[] = {
 	TIMING_KW(c_timing),
-	{ "connect_ip", c_connect, KC_KW_NOBLOCK },
-	{ "connect_port", c_connect, KC_KW_NOBLOCK },
-	{ "bindto", c_connect, KC_KW_NOBLOCK },
-	{ "fwmark", c_connect, KC_KW_NOBLOCK },
+	CONNECT_KW,
+	{ NULL, NULL, 0 },
+};
+
+static const struct kc_kw udp_kw[] = {
+	TIMING_KW(c_timing),
+	CONNECT_KW,
+	{ "payload", c_udp_hex, KC_KW_NOBLOCK },
+	{ "require_reply", c_udp_hex, KC_KW_NOBLOCK },
+	{ "min_reply_length", c_udp_len, KC_KW_NOBLOCK },
+	{ "max_reply_length", c_udp_len, KC_KW_NOBLOCK },
 	{ NULL, NULL, 0 },
 };
 
@@ -397,6 +473,11 @@ static void rs_checker(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *s
 	} else if (strcmp(k, "TCP_CHECK") == 0) {
 		ck->kind = KC_CHECK_TCP;
 		kw = tcp_kw;
+	} else if (strcmp(k, "UDP_CHECK") == 0) {
+		ck->kind = KC_CHECK_UDP;
+		kw = udp_kw;
+		/* keepalived's defaults */
+		ck->udp_max = 255;
 	} else {
 		ck->kind = KC_CHECK_MISC;
 		kw = misc_kw;
@@ -408,6 +489,12 @@ static void rs_checker(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *s
 	}
 	if (ck->kind == KC_CHECK_MISC && !ck->has_misc) {
 		kc_error(c, &st->w[0].pos, "MISC_CHECK without misc_path");
+		return;
+	}
+	if (ck->kind == KC_CHECK_UDP && ck->udp_min > ck->udp_max) {
+		kc_error(c, &st->w[0].pos,
+			 "UDP_CHECK: min_reply_length %u is above max_reply_length %u: no reply could match",
+			 ck->udp_min, ck->udp_max);
 		return;
 	}
 	for (tail = &rs->checks; *tail; tail = &(*tail)->next)
@@ -502,10 +589,10 @@ static const struct kc_kw rs_kw[] = {
 	{ "SSL_GET", rs_checker, KC_KW_BLOCK },
 	{ "TCP_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "MISC_CHECK", rs_checker, KC_KW_BLOCK },
+	{ "UDP_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "SMTP_CHECK", r_unsup_check, 0 },
 	{ "DNS_CHECK", r_unsup_check, 0 },
 	{ "BFD_CHECK", r_unsup_check, 0 },
-	{ "UDP_CHECK", r_unsup_check, 0 },
 	{ "PING_CHECK", r_unsup_check, 0 },
 	{ "FILE_CHECK", r_unsup_check, 0 },
 	{ NULL, NULL, 0 },

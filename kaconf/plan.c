@@ -569,15 +569,23 @@ static void write_checks(struct out *w, const struct kc_conf *conf,
 			fputc('\n', w->plan);
 			continue;
 		}
-		if (ck->kind == KC_CHECK_TCP) {
+		if (ck->kind == KC_CHECK_TCP || ck->kind == KC_CHECK_UDP) {
 			FILE *f = watch_file(w, watches, iv, up);
+			bool udp = ck->kind == KC_CHECK_UDP;
 
 			++*label;
-			fprintf(w->plan, "check\tc%u\tr%u\tTCP_CHECK %s\t%s\n", *label,
-				rs->index, target, up ? "up" : "down");
+			fprintf(w->plan, "check\tc%u\tr%u\t%s %s\t%s\n", *label, rs->index,
+				udp ? "UDP_CHECK" : "TCP_CHECK", target, up ? "up" : "down");
 			if (!f)
 				continue;
-			fprintf(f, "tcp %s", target);
+			fprintf(f, "%s %s", udp ? "udp" : "tcp", target);
+			if (udp && ck->udp_payload)
+				fprintf(f, " --payload %s", ck->udp_payload);
+			if (udp && ck->udp_reply)
+				fprintf(f, " --reply %s --min-reply-length %u --max-reply-length %u",
+					ck->udp_reply, ck->udp_min, ck->udp_max);
+			else if (udp && ck->udp_require)
+				fputs(" --require-reply", f);
 			probe_common(w, f, conf, vs, rs, ck, *label);
 			continue;
 		}

@@ -189,6 +189,50 @@ static int do_send(struct hk_fetch *f)
 	return do_recv(f);
 }
 
+/* UDP: the payload goes out as one datagram; then a datagram back, or
+ * an ICMP error (which Linux reports on a connected socket), or the
+ * caller's timeout. */
+static int udp_recv(struct hk_fetch *f)
+{
+	ssize_t n = recv(f->fd, f->dgram, sizeof(f->dgram), MSG_TRUNC | MSG_DONTWAIT);
+
+	if (n >= 0) {
+		f->dgram_len = (size_t)n;
+		return finish(f, HK_FETCH_OK, NULL);
+	}
+	switch (errno) {
+	case EAGAIN:
+	case EINTR:
+		f->want = POLLIN;
+		return 1;
+	case ECONNREFUSED:
+		return finish(f, HK_FETCH_CONNECT, "port unreachable (ICMP)");
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return finish(f, HK_FETCH_CONNECT, "host unreachable (ICMP)");
+	default:
+		return finish(f, HK_FETCH_IO, "recv: %s", strerror(errno));
+	}
+}
+
+static int udp_send(struct hk_fetch *f)
+{
+	const struct hk_fetch_opts *o = f->o;
+	ssize_t n;
+
+	f->phase = HK_FETCH_P_SEND;
+	n = send(f->fd, o->request ? o->request : "", o->request_len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		f->want = POLLOUT;
+		return 1;
+	}
+	if (n < 0)
+		return connect_failed(f, errno);
+	f->sent = (size_t)n;
+	f->phase = HK_FETCH_P_RECV;
+	return udp_recv(f);
+}
+
 static int do_tls(struct hk_fetch *f)
 {
 	struct hk_err e;
@@ -212,6 +256,8 @@ static int connected(struct hk_fetch *f)
 	f->t_connect = hk_now_us();
 	if (o->kind == HK_FETCH_TCP)
 		return finish(f, HK_FETCH_OK, NULL);
+	if (o->kind == HK_FETCH_UDP)
+		return udp_send(f);
 	if (o->kind == HK_FETCH_HTTPS) {
 		f->ssl = hk_tls_new(o->tls, f->fd, o->sni, o->verify_name, &o->addr, &e);
 		if (!f->ssl)
@@ -234,10 +280,13 @@ int hk_fetch_start(struct hk_fetch *f, const struct hk_fetch_opts *o)
 	f->fd = -1;
 	f->phase = HK_FETCH_P_CONNECT;
 	f->t_start = hk_now_us();
-	if (o->digest && o->kind != HK_FETCH_TCP && hk_md5_init(&f->md5) < 0)
+	if (o->digest && (o->kind == HK_FETCH_HTTP || o->kind == HK_FETCH_HTTPS) &&
+	    hk_md5_init(&f->md5) < 0)
 		return finish(f, HK_FETCH_LOCAL, "MD5: %s", strerror(errno));
 
-	f->fd = socket(o->addr.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	f->fd = socket(o->addr.family,
+		       (o->kind == HK_FETCH_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
+		       SOCK_CLOEXEC, 0);
 	if (f->fd < 0)
 		return finish(f, HK_FETCH_LOCAL, "socket: %s", strerror(errno));
 	if (o->fwmark && setsockopt(f->fd, SOL_SOCKET, SO_MARK, &o->fwmark,
@@ -285,9 +334,9 @@ int hk_fetch_step(struct hk_fetch *f)
 	case HK_FETCH_P_TLS:
 		return do_tls(f);
 	case HK_FETCH_P_SEND:
-		return do_send(f);
+		return f->o->kind == HK_FETCH_UDP ? udp_send(f) : do_send(f);
 	case HK_FETCH_P_RECV:
-		return do_recv(f);
+		return f->o->kind == HK_FETCH_UDP ? udp_recv(f) : do_recv(f);
 	case HK_FETCH_P_DONE:
 		break;
 	}
@@ -311,7 +360,9 @@ void hk_fetch_timeout(struct hk_fetch *f, uint64_t timeout_us)
 		finish(f, HK_FETCH_TIMEOUT, "timeout after %s sending the request", t);
 		break;
 	case HK_FETCH_P_RECV:
-		if (r->hdr_len == 0)
+		if (f->o->kind == HK_FETCH_UDP)
+			finish(f, HK_FETCH_TIMEOUT, "no reply in %s", t);
+		else if (r->hdr_len == 0)
 			finish(f, HK_FETCH_TIMEOUT, "timeout after %s waiting for the response", t);
 		else if (!r->have_header)
 			finish(f, HK_FETCH_TIMEOUT, "timeout after %s reading the header (%zu bytes)",

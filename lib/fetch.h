@@ -27,6 +27,8 @@ enum hk_fetch_kind {
 	HK_FETCH_TCP,		/* connect, then close: keepalived's TCP_CHECK */
 	HK_FETCH_HTTP,
 	HK_FETCH_HTTPS,
+	HK_FETCH_UDP,		/* send the request as one datagram, wait for
+				 * one back: keepalived's UDP_CHECK */
 };
 
 struct hk_fetch_opts {
@@ -36,7 +38,8 @@ struct hk_fetch_opts {
 	struct hk_addr bind;		/* source address; family 0 = any */
 	uint32_t fwmark;		/* SO_MARK; 0 = none */
 
-	/* HTTP(S): the request to send (hk_http_request()). */
+	/* HTTP(S): the request to send (hk_http_request()); UDP: the
+	 * datagram's payload (may be empty). */
 	const char *request;
 	size_t request_len;
 
@@ -55,14 +58,19 @@ struct hk_fetch_opts {
 
 /* How an attempt ended. */
 enum hk_fetch_outcome {
-	HK_FETCH_OK = 0,	/* connected; for HTTP(S), a whole response */
-	HK_FETCH_CONNECT,	/* connect failed: refused, unreachable */
+	HK_FETCH_OK = 0,	/* connected; for HTTP(S), a whole response;
+				 * for UDP, a datagram back */
+	HK_FETCH_CONNECT,	/* connect failed: refused, unreachable (for
+				 * UDP, an ICMP error came back) */
 	HK_FETCH_TIMEOUT,	/* hk_fetch_timeout() was called */
 	HK_FETCH_TLS,		/* handshake or certificate failure */
 	HK_FETCH_IO,		/* reset or error in the exchange */
 	HK_FETCH_PROTO,		/* not a well-formed HTTP response */
 	HK_FETCH_LOCAL,		/* a local failure: socket, bind, SO_MARK */
 };
+
+/* Bytes of a UDP reply kept for the caller to compare. */
+#define HK_FETCH_DGRAM_KEEP 1024
 
 enum hk_fetch_phase {
 	HK_FETCH_P_CONNECT,
@@ -91,6 +99,11 @@ struct hk_fetch {
 	unsigned char digest[HK_MD5_LEN];
 	bool have_cert;
 	long cert_days;
+
+	/* UDP: the datagram that came back (its first HK_FETCH_DGRAM_KEEP
+	 * bytes; dgram_len is its whole length). */
+	size_t dgram_len;
+	unsigned char dgram[HK_FETCH_DGRAM_KEEP];
 
 	struct hk_http_resp resp;
 };

@@ -366,3 +366,51 @@ unsigned hk_opt_ifname(const char *opt, const char *s)
 		hk_die(usage_exit, "%s: %s", opt, e.msg);
 	return idx;
 }
+
+static int hex_val(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long hk_parse_hex(const char *s, unsigned char *data, unsigned char *mask, size_t cap,
+		  bool wild, struct hk_err *e)
+{
+	size_t n = 0;
+
+	for (const char *p = s;;) {
+		unsigned v = 0, m = 0;
+		int digits = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		while (digits < 2 && *p && *p != ' ' && *p != '\t') {
+			int h = hex_val((unsigned char)*p);
+
+			if (h < 0 && !(wild && (*p == 'x' || *p == 'X')))
+				return hk_err_set(e, EINVAL, "'%s': '%c' at %zu is not a hex digit%s",
+						  s, *p, (size_t)(p - s) + 1,
+						  wild ? " or x" : "");
+			v = v << 4 | (h < 0 ? 0 : (unsigned)h);
+			m = m << 4 | (h < 0 ? 0xf : 0);
+			digits++;
+			p++;
+		}
+		if (n == cap)
+			return hk_err_set(e, EINVAL, "'%.40s...' is longer than %zu bytes", s, cap);
+		data[n] = (unsigned char)v;
+		if (mask)
+			mask[n] = (unsigned char)m;
+		n++;
+	}
+	if (n == 0)
+		return hk_err_set(e, EINVAL, "'%s' holds no hex digits", s);
+	return (long)n;
+}

@@ -83,4 +83,15 @@ void hk_opt_addr(const char *opt, const char *s, int family, struct hk_addr *out
 void hk_opt_prefix(const char *opt, const char *s, int family, struct hk_prefix *out);
 unsigned hk_opt_ifname(const char *opt, const char *s);
 
+/*
+ * keepalived's hex strings (UDP_CHECK payload and require_reply): hex
+ * digits in pairs, blanks between octets, a lone digit before a blank
+ * or the end is an octet of its own; with wild, 'x' is a nibble that
+ * matches anything (its mask bits set).  Returns the number of octets
+ * (at most cap), or -1 with e->msg naming the bad character.
+ */
+long hk_parse_hex(const char *s, unsigned char *data, unsigned char *mask, size_t cap,
+		  bool wild, struct hk_err *e);
+
+
 #endif

@@ -620,3 +620,61 @@ cpu-affinity 0" ]
 	[[ "$output" == *"t.conf:4:21: error: vrrp_rlimit_rttime: "*"'10'"* ]]
 	[[ "$output" == *"t.conf:5:22: error: vrrp_cpu_affinity: '$(nproc --all)' is out of range 0-$(($(nproc --all) - 1))"* ]]
 }
+
+@test "UDP_CHECK: payload, require_reply with wildcards and the length range reach hcheck udp" {
+	cat >"$T/k.conf" <<-'CONF'
+	virtual_server 192.0.2.100 53 {
+	    delay_loop 6
+	    lb_algo rr
+	    lb_kind DR
+	    protocol UDP
+	    real_server 192.0.2.11 53 {
+	        UDP_CHECK {
+	            connect_timeout 3
+	            retry 2
+	            payload 00 01 01 00 00 01 00 00 00 00 00 00 04 74 65 73 74 00 00 01 00 01
+	            require_reply 00 01 8x
+	            min_reply_length 12
+	        }
+	    }
+	    real_server 192.0.2.12 53 {
+	        UDP_CHECK {
+	            connect_port 5353
+	        }
+	    }
+	    real_server 192.0.2.13 53 {
+	        UDP_CHECK {
+	            require_reply
+	        }
+	    }
+	}
+	CONF
+	run kaconf -c "$T/k.conf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"configuration OK (0 warnings)"* ]]
+	plan "$T/k.conf"
+	grep -qx "$(printf 'check\tc1\tr1\tUDP_CHECK 192.0.2.11:53\tup')" "$T/plan"
+	grep -qx -- '-A -u 192.0.2.100:53 -s rr' "$T/p/ipvs.rules"
+	run grep -v '^#' "$T/p/watch-6s-up.list"
+	[ "$output" = "udp 192.0.2.11:53 --payload 00010100000100000000000004746573740000010001 --reply 00018x --min-reply-length 12 --max-reply-length 255 --timeout 3 --retry 2 --delay-before-retry 1 --name c1
+udp 192.0.2.12:5353 --timeout 5 --retry 1 --delay-before-retry 1 --name c2
+udp 192.0.2.13:53 --require-reply --timeout 5 --retry 1 --delay-before-retry 1 --name c3" ]
+	# What kaconf writes, hcheck reads: in a network namespace of its
+	# own with no route anywhere, every line is probed (and fails).
+	run unshare -n hcheck -f "$T/p/watch-6s-up.list"
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ ${lines[0]} == "c1	UDP CRITICAL: "* ]]
+	[[ ${lines[2]} == "c3	UDP CRITICAL: "* ]]
+}
+
+@test "UDP_CHECK: a bad hex string or length range is an error at its position" {
+	printf 'virtual_server 192.0.2.100 53 {\n protocol UDP\n real_server 192.0.2.11 53 {\n  UDP_CHECK {\n   payload 0g\n   min_reply_length 70000\n  }\n  UDP_CHECK {\n   payload\n   min_reply_length 9\n   max_reply_length 3\n   require_reply 12 zz\n  }\n }\n}\n' >"$T/bad.conf"
+	run kaconf -c "$T/bad.conf"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"bad.conf:5:12: error: payload: '0g': 'g' at 2 is not a hex digit"* ]]
+	[[ "$output" == *"bad.conf:6:21: error: min_reply_length: '70000' is out of range 0-65535"* ]]
+	[[ "$output" == *"bad.conf:9:4: error: payload needs a hex string"* ]]
+	[[ "$output" == *"bad.conf:12:18: error: require_reply: '12 zz': 'z' at 4 is not a hex digit or x"* ]]
+	[[ "$output" == *"bad.conf:8:3: error: UDP_CHECK: min_reply_length 9 is above max_reply_length 3: no reply could match"* ]]
+}

@@ -240,3 +240,37 @@ TEST(parse_addr_ipv4_agrees_with_inet_pton)
 		}
 	}
 }
+
+TEST(parse_hex_reads_keepalived_hex_strings)
+{
+	unsigned char d[8], m[8];
+	struct hk_err e;
+
+	/* Pairs, blanks between octets, a lone digit an octet of its own. */
+	CHECK_EQ_INT(hk_parse_hex("0a0B ff 1 2", d, m, sizeof(d), false, &e), 5);
+	CHECK_EQ_MEM(d, "\x0a\x0b\xff\x01\x02", 5);
+	CHECK_EQ_INT(hk_parse_hex("\t48454c4c4f ", d, NULL, sizeof(d), false, &e), 5);
+	CHECK_EQ_MEM(d, "HELLO", 5);
+	/* Wildcards: nibbles that match anything, only when allowed. */
+	CHECK_EQ_INT(hk_parse_hex("1x X2 xx", d, m, sizeof(d), true, &e), 3);
+	CHECK_EQ_MEM(d, "\x10\x02\x00", 3);
+	CHECK_EQ_MEM(m, "\x0f\xf0\xff", 3);
+	CHECK_EQ_INT(hk_parse_hex("1x", d, m, sizeof(d), false, &e), -1);
+	CHECK(strstr(e.msg, "'x' at 2 is not a hex digit") != NULL);
+}
+
+TEST(parse_hex_refuses_empty_junk_and_overflow)
+{
+	unsigned char d[4];
+	struct hk_err e;
+
+	CHECK_EQ_INT(hk_parse_hex("", d, NULL, sizeof(d), false, &e), -1);
+	CHECK(strstr(e.msg, "holds no hex digits") != NULL);
+	CHECK_EQ_INT(hk_parse_hex("   ", d, NULL, sizeof(d), false, &e), -1);
+	CHECK_EQ_INT(hk_parse_hex("0g", d, NULL, sizeof(d), false, &e), -1);
+	CHECK(strstr(e.msg, "'g' at 2") != NULL);
+	CHECK_EQ_INT(hk_parse_hex("0x10", d, NULL, sizeof(d), false, &e), -1);
+	CHECK_EQ_INT(hk_parse_hex("01020304", d, NULL, sizeof(d), false, &e), 4);
+	CHECK_EQ_INT(hk_parse_hex("0102030405", d, NULL, sizeof(d), false, &e), -1);
+	CHECK(strstr(e.msg, "longer than 4 bytes") != NULL);
+}

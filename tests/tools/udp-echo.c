@@ -1,0 +1,79 @@
+/*
+ * udp-echo: a UDP server for the hcheck udp suite.
+ *
+ *   udp-echo ADDR PORT echo          answer each datagram with itself
+ *   udp-echo ADDR PORT reply HEX     answer each with these bytes
+ *   udp-echo ADDR PORT silent        read and never answer
+ *
+ * It appends each datagram it gets, in hex, one line each, to the file
+ * named by $UDP_ECHO_LOG if set.  Runs until killed.
+ */
+#include "addr.h"
+#include "parse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+	fprintf(stderr, "udp-echo: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_storage ss, from;
+	unsigned char buf[65536], out[1024];
+	size_t outlen = 0;
+	struct hk_addr a;
+	struct hk_err e;
+	socklen_t sl;
+	int fd;
+
+	if (argc < 4 || hk_parse_addr(argv[1], AF_UNSPEC, &a, &e) < 0 ||
+	    (strcmp(argv[3], "reply") == 0 && argc != 5)) {
+		fprintf(stderr, "usage: udp-echo ADDR PORT echo|silent|reply HEX\n");
+		return 2;
+	}
+	if (strcmp(argv[3], "reply") == 0)
+		for (const char *p = argv[4]; p[0] && p[1] && outlen < sizeof(out); p += 2) {
+			unsigned v;
+
+			if (sscanf(p, "%2x", &v) != 1)
+				break;
+			out[outlen++] = (unsigned char)v;
+		}
+	fd = socket(a.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	sl = hk_addr_to_sockaddr(&a, (uint16_t)atoi(argv[2]), &ss);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, sl) < 0)
+		die("bind");
+	for (;;) {
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		const char *log = getenv("UDP_ECHO_LOG");
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die("recvfrom");
+		}
+		if (log) {
+			FILE *f = fopen(log, "a");
+
+			if (f) {
+				for (ssize_t i = 0; i < n; i++)
+					fprintf(f, "%02x", buf[i]);
+				fputc('\n', f);
+				fclose(f);
+			}
+		}
+		if (strcmp(argv[3], "echo") == 0)
+			sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+		else if (strcmp(argv[3], "reply") == 0)
+			sendto(fd, out, outlen, 0, (struct sockaddr *)&from, fl);
+	}
+}

@@ -56,6 +56,7 @@ enum hc_kind {
 	HC_HTTP,
 	HC_HTTPS,
 	HC_UDP,
+	HC_PING,
 };
 
 /* UDP: the longest --payload and --reply, in bytes. */

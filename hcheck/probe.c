@@ -360,7 +360,7 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 		return 0;
 	}
 	if (npos == 0)
-		return hk_err_set(e, EINVAL, "no check given (http, https, tcp or udp)");
+		return hk_err_set(e, EINVAL, "no check given (http, https, tcp, udp or ping)");
 	if (strcmp(pos[0], "http") == 0)
 		p->kind = HC_HTTP;
 	else if (strcmp(pos[0], "https") == 0)
@@ -369,22 +369,33 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 		p->kind = HC_TCP;
 	else if (strcmp(pos[0], "udp") == 0)
 		p->kind = HC_UDP;
+	else if (strcmp(pos[0], "ping") == 0)
+		p->kind = HC_PING;
 	else
-		return hk_err_set(e, EINVAL, "unknown check '%s' (http, https, tcp or udp)",
+		return hk_err_set(e, EINVAL, "unknown check '%s' (http, https, tcp, udp or ping)",
 				  pos[0]);
 	if (npos < 2)
-		return hk_err_set(e, EINVAL, "%s needs a target ADDR:PORT", pos[0]);
-	if (hk_parse_addrport(pos[1], &p->addr, &p->port, 0, e) < 0)
+		return hk_err_set(e, EINVAL, "%s needs a target %s", pos[0],
+				  p->kind == HC_PING ? "ADDR" : "ADDR:PORT");
+	if (p->kind == HC_PING) {
+		struct hk_err pe;
+
+		/* An address, as keepalived's PING_CHECK takes connect_ip. */
+		if (hk_parse_addr(pos[1], AF_UNSPEC, &p->addr, &pe) < 0)
+			return hk_err_set(e, EINVAL, "ping: %s (ping takes an address, no port)",
+					  pe.msg);
+	} else if (hk_parse_addrport(pos[1], &p->addr, &p->port, 0, e) < 0) {
 		return -1;
+	}
 	if (set_str(&p->target, pos[1], e) < 0)
 		return -1;
-	if ((p->kind == HC_TCP || p->kind == HC_UDP) && npos == 3)
+	if ((p->kind == HC_TCP || p->kind == HC_UDP || p->kind == HC_PING) && npos == 3)
 		return hk_err_set(e, EINVAL, "%s takes no PATH ('%s')", pos[0], pos[2]);
 	if (set_str(&p->path, npos == 3 ? pos[2] : "/", e) < 0)
 		return -1;
 	if ((why = hk_http_path_problem(p->path)))
 		return hk_err_set(e, EINVAL, "PATH '%s' %s", p->path, why);
-	if ((p->kind == HC_TCP || p->kind == HC_UDP) && http_opt)
+	if ((p->kind == HC_TCP || p->kind == HC_UDP || p->kind == HC_PING) && http_opt)
 		return hk_err_set(e, EINVAL, "%s applies to http and https, not %s",
 				  opt_name(http_opt), pos[0]);
 	if (p->kind != HC_UDP && udp_opt)
@@ -400,7 +411,7 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 				  p->target);
 	if (!delay_set)
 		/* keepalived: 3 s for HTTP_GET and SSL_GET, 1 s otherwise. */
-		p->retry_delay_us = (p->kind == HC_TCP || p->kind == HC_UDP ? 1 : 3) *
+		p->retry_delay_us = (p->kind == HC_HTTP || p->kind == HC_HTTPS ? 3 : 1) *
 				    HK_USEC_PER_SEC;
 	if (!p->label && set_str(&p->label, p->target, e) < 0)
 		return -1;
@@ -413,6 +424,7 @@ int hc_probe_prepare(struct hc_probe *p, struct hk_err *e)
 
 	memset(o, 0, sizeof(*o));
 	o->kind = p->kind == HC_TCP ? HK_FETCH_TCP : p->kind == HC_UDP ? HK_FETCH_UDP :
+		  p->kind == HC_PING ? HK_FETCH_PING :
 		  p->kind == HC_HTTP ? HK_FETCH_HTTP : HK_FETCH_HTTPS;
 	o->addr = p->addr;
 	o->port = p->port;
@@ -422,7 +434,7 @@ int hc_probe_prepare(struct hc_probe *p, struct hk_err *e)
 	if (p->kind == HC_UDP) {
 		o->request = (const char *)p->payload;
 		o->request_len = p->payload_len;
-	} else if (p->kind != HC_TCP) {
+	} else if (p->kind == HC_HTTP || p->kind == HC_HTTPS) {
 		char host[HK_ADDRSTRLEN];
 		size_t size = strlen(p->path) + (p->vhost ? strlen(p->vhost) : 0) + 128;
 		ssize_t n;

@@ -7,7 +7,9 @@
 
 static const char *kind_name(enum hc_kind k)
 {
-	return k == HC_TCP ? "TCP" : k == HC_HTTP ? "HTTP" : k == HC_HTTPS ? "HTTPS" : "UDP";
+	static const char *const names[] = { "TCP", "HTTP", "HTTPS", "UDP", "PING" };
+
+	return names[k];
 }
 
 static const char *code_name(int code)
@@ -95,6 +97,15 @@ void hc_judge(const struct hc_probe *p, const struct hk_fetch *f,
 	if (f->have_cert) {
 		r->have_cert = true;
 		r->cert_days = f->cert_days;
+	}
+	if (p->kind == HC_PING) {
+		if (f->outcome != HK_FETCH_OK)
+			say(r, f->outcome == HK_FETCH_LOCAL ? HK_PROBE_UNKNOWN : HK_PROBE_CRITICAL,
+			    "%s", f->why);
+		else if (p->warn_us && r->time_us > p->warn_us)
+			say(r, HK_PROBE_WARNING, "slower than %s",
+			    hk_fetch_fmt_secs(t, sizeof(t), p->warn_us));
+		return;
 	}
 	if (p->kind == HC_UDP) {
 		judge_udp(p, f, r);
@@ -185,6 +196,10 @@ void hc_result_line(const struct hc_probe *p, const struct hc_result *r,
 	} else if (p->kind == HC_UDP && r->code == HK_PROBE_OK) {
 		put(buf, size, &o, "a reply of %llu bytes in %.1f ms",
 		    (unsigned long long)r->bytes, r->time_us / 1000.0);
+	} else if (p->kind == HC_PING && r->code == HK_PROBE_OK) {
+		put(buf, size, &o, "a reply in %.1f ms", r->time_us / 1000.0);
+	} else if (p->kind == HC_PING && r->code == HK_PROBE_WARNING) {
+		put(buf, size, &o, "a reply, %s", r->reason);
 	} else if (p->kind == HC_UDP && r->code == HK_PROBE_WARNING) {
 		put(buf, size, &o, "a reply of %llu bytes, %s", (unsigned long long)r->bytes,
 		    r->reason);
@@ -221,7 +236,7 @@ void hc_result_line(const struct hc_probe *p, const struct hc_result *r,
 
 void hc_result_json(FILE *out, const struct hc_probe *p, const struct hc_result *r)
 {
-	static const char *const kinds[] = { "tcp", "http", "https", "udp" };
+	static const char *const kinds[] = { "tcp", "http", "https", "udp", "ping" };
 
 	fputs("{\"label\":", out);
 	hk_json_str(out, p->label);

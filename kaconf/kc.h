@@ -230,7 +230,9 @@ struct kc_group {
 };
 
 enum kc_fwd { KC_FWD_NAT, KC_FWD_DR, KC_FWD_TUN };
-enum kc_check_kind { KC_CHECK_HTTP, KC_CHECK_SSL, KC_CHECK_TCP, KC_CHECK_MISC, KC_CHECK_UDP };
+enum kc_check_kind {
+	KC_CHECK_HTTP, KC_CHECK_SSL, KC_CHECK_TCP, KC_CHECK_MISC, KC_CHECK_UDP, KC_CHECK_PING
+};
 
 /* Checker settings that a virtual server, a real server and a checker
  * can each give, the nearer one winning. */

@@ -427,6 +427,14 @@ static const struct kc_kw udp_kw[] = {
 	{ NULL, NULL, 0 },
 };
 
+/* keepalived's PING_CHECK takes the common keywords; the port of
+ * connect_port means nothing to an echo request. */
+static const struct kc_kw ping_kw[] = {
+	TIMING_KW(c_timing),
+	CONNECT_KW,
+	{ NULL, NULL, 0 },
+};
+
 static const struct kc_kw misc_kw[] = {
 	TIMING_KW(c_timing),
 	{ "misc_path", c_misc_path, KC_KW_NOBLOCK },
@@ -473,6 +481,9 @@ static void rs_checker(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *s
 	} else if (strcmp(k, "TCP_CHECK") == 0) {
 		ck->kind = KC_CHECK_TCP;
 		kw = tcp_kw;
+	} else if (strcmp(k, "PING_CHECK") == 0) {
+		ck->kind = KC_CHECK_PING;
+		kw = ping_kw;
 	} else if (strcmp(k, "UDP_CHECK") == 0) {
 		ck->kind = KC_CHECK_UDP;
 		kw = udp_kw;
@@ -590,10 +601,10 @@ static const struct kc_kw rs_kw[] = {
 	{ "TCP_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "MISC_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "UDP_CHECK", rs_checker, KC_KW_BLOCK },
+	{ "PING_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "SMTP_CHECK", r_unsup_check, 0 },
 	{ "DNS_CHECK", r_unsup_check, 0 },
 	{ "BFD_CHECK", r_unsup_check, 0 },
-	{ "PING_CHECK", r_unsup_check, 0 },
 	{ "FILE_CHECK", r_unsup_check, 0 },
 	{ NULL, NULL, 0 },
 };

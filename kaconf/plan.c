@@ -569,6 +569,19 @@ static void write_checks(struct out *w, const struct kc_conf *conf,
 			fputc('\n', w->plan);
 			continue;
 		}
+		if (ck->kind == KC_CHECK_PING) {
+			FILE *f = watch_file(w, watches, iv, up);
+
+			hk_addr_str(ip, buf);
+			++*label;
+			fprintf(w->plan, "check\tc%u\tr%u\tPING_CHECK %s\t%s\n", *label,
+				rs->index, buf, up ? "up" : "down");
+			if (!f)
+				continue;
+			fprintf(f, "ping %s", buf);
+			probe_common(w, f, conf, vs, rs, ck, *label);
+			continue;
+		}
 		if (ck->kind == KC_CHECK_TCP || ck->kind == KC_CHECK_UDP) {
 			FILE *f = watch_file(w, watches, iv, up);
 			bool udp = ck->kind == KC_CHECK_UDP;

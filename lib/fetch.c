@@ -2,7 +2,9 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -233,6 +235,126 @@ static int udp_send(struct hk_fetch *f)
 	return udp_recv(f);
 }
 
+/*
+ * PING: an echo request on a ping socket (SOCK_DGRAM, the kernel picks
+ * the identifier and keeps other replies away) where
+ * net.ipv4.ping_group_range allows it, else on a raw socket, connected
+ * to the target so that only its packets come in, matched here by
+ * identifier and sequence number.
+ */
+#define PING_DATA 56
+
+static int ping_open(struct hk_fetch *f, int family)
+{
+	int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+
+	f->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (f->fd < 0 && (errno == EACCES || errno == EPERM || errno == EPROTONOSUPPORT)) {
+		f->fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+		f->raw = true;
+	}
+	return f->fd;
+}
+
+static uint16_t icmp_cksum(const unsigned char *p, size_t n)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)(p[n - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static int ping_recv(struct hk_fetch *f)
+{
+	bool v4 = f->o->addr.family == AF_INET;
+
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = recv(f->fd, f->dgram, sizeof(f->dgram), MSG_DONTWAIT);
+		const unsigned char *h = f->dgram;
+		size_t len;
+
+		if (n < 0) {
+			switch (errno) {
+			case EAGAIN:
+			case EINTR:
+				f->want = POLLIN;
+				return 1;
+			case EHOSTUNREACH:
+			case ENETUNREACH:
+			case ECONNREFUSED:
+				return finish(f, HK_FETCH_CONNECT, "host unreachable (ICMP)");
+			default:
+				return finish(f, HK_FETCH_IO, "recv: %s", strerror(errno));
+			}
+		}
+		len = (size_t)n;
+		/* A raw IPv4 socket hands over the IP header too. */
+		if (f->raw && v4) {
+			size_t ihl = len ? (size_t)(h[0] & 0x0f) * 4 : 0;
+
+			if (ihl < 20 || len < ihl)
+				continue;
+			h += ihl;
+			len -= ihl;
+		}
+		if (len < 8 || h[0] != (v4 ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY) || h[1] != 0)
+			continue;
+		if ((uint16_t)(h[6] << 8 | h[7]) != f->echo_seq)
+			continue;
+		if (f->raw && (uint16_t)(h[4] << 8 | h[5]) != f->echo_id)
+			continue;
+		f->dgram_len = len;
+		return finish(f, HK_FETCH_OK, NULL);
+	}
+	/* Much else for a raw socket: look again on the next wake-up. */
+	f->want = POLLIN;
+	f->again = true;
+	return 1;
+}
+
+static int ping_send(struct hk_fetch *f)
+{
+	static uint16_t counter;
+	bool v4 = f->o->addr.family == AF_INET;
+	unsigned char pkt[8 + PING_DATA];
+	ssize_t n;
+
+	f->phase = HK_FETCH_P_SEND;
+	f->echo_id = (uint16_t)(getpid() ^ (++counter << 8));
+	f->echo_seq = ++counter;
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = v4 ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	pkt[4] = (unsigned char)(f->echo_id >> 8);
+	pkt[5] = (unsigned char)f->echo_id;
+	pkt[6] = (unsigned char)(f->echo_seq >> 8);
+	pkt[7] = (unsigned char)f->echo_seq;
+	for (size_t i = 8; i < sizeof(pkt); i++)
+		pkt[i] = (unsigned char)i;
+	/* The kernel sums ICMPv6 and ping sockets' messages itself. */
+	if (f->raw && v4) {
+		uint16_t c = icmp_cksum(pkt, sizeof(pkt));
+
+		pkt[2] = (unsigned char)(c >> 8);
+		pkt[3] = (unsigned char)c;
+	}
+	n = send(f->fd, pkt, sizeof(pkt), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		f->want = POLLOUT;
+		return 1;
+	}
+	if (n < 0 && (errno == EHOSTUNREACH || errno == ENETUNREACH))
+		return connect_failed(f, errno);
+	if (n < 0)
+		return finish(f, HK_FETCH_CONNECT, "sending the echo request: %s", strerror(errno));
+	f->phase = HK_FETCH_P_RECV;
+	return ping_recv(f);
+}
+
 static int do_tls(struct hk_fetch *f)
 {
 	struct hk_err e;
@@ -258,6 +380,8 @@ static int connected(struct hk_fetch *f)
 		return finish(f, HK_FETCH_OK, NULL);
 	if (o->kind == HK_FETCH_UDP)
 		return udp_send(f);
+	if (o->kind == HK_FETCH_PING)
+		return ping_send(f);
 	if (o->kind == HK_FETCH_HTTPS) {
 		f->ssl = hk_tls_new(o->tls, f->fd, o->sni, o->verify_name, &o->addr, &e);
 		if (!f->ssl)
@@ -284,9 +408,12 @@ int hk_fetch_start(struct hk_fetch *f, const struct hk_fetch_opts *o)
 	    hk_md5_init(&f->md5) < 0)
 		return finish(f, HK_FETCH_LOCAL, "MD5: %s", strerror(errno));
 
-	f->fd = socket(o->addr.family,
-		       (o->kind == HK_FETCH_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
-		       SOCK_CLOEXEC, 0);
+	if (o->kind == HK_FETCH_PING)
+		ping_open(f, o->addr.family);
+	else
+		f->fd = socket(o->addr.family,
+			       (o->kind == HK_FETCH_UDP ? SOCK_DGRAM : SOCK_STREAM) |
+			       SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (f->fd < 0)
 		return finish(f, HK_FETCH_LOCAL, "socket: %s", strerror(errno));
 	if (o->fwmark && setsockopt(f->fd, SOL_SOCKET, SO_MARK, &o->fwmark,
@@ -299,7 +426,7 @@ int hk_fetch_start(struct hk_fetch *f, const struct hk_fetch_opts *o)
 		/* Choose the port at connect time, per destination:
 		 * thousands of probes from one source address would
 		 * otherwise exhaust the ephemeral ports at bind. */
-		if (o->bind.family == AF_INET)
+		if (o->bind.family == AF_INET && o->kind != HK_FETCH_PING)
 			(void)setsockopt(f->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT,
 					 &one, sizeof(one));
 		sl = hk_addr_to_sockaddr(&o->bind, 0, &ss);
@@ -334,9 +461,11 @@ int hk_fetch_step(struct hk_fetch *f)
 	case HK_FETCH_P_TLS:
 		return do_tls(f);
 	case HK_FETCH_P_SEND:
-		return f->o->kind == HK_FETCH_UDP ? udp_send(f) : do_send(f);
+		return f->o->kind == HK_FETCH_UDP ? udp_send(f) :
+		       f->o->kind == HK_FETCH_PING ? ping_send(f) : do_send(f);
 	case HK_FETCH_P_RECV:
-		return f->o->kind == HK_FETCH_UDP ? udp_recv(f) : do_recv(f);
+		return f->o->kind == HK_FETCH_UDP ? udp_recv(f) :
+		       f->o->kind == HK_FETCH_PING ? ping_recv(f) : do_recv(f);
 	case HK_FETCH_P_DONE:
 		break;
 	}
@@ -360,7 +489,7 @@ void hk_fetch_timeout(struct hk_fetch *f, uint64_t timeout_us)
 		finish(f, HK_FETCH_TIMEOUT, "timeout after %s sending the request", t);
 		break;
 	case HK_FETCH_P_RECV:
-		if (f->o->kind == HK_FETCH_UDP)
+		if (f->o->kind == HK_FETCH_UDP || f->o->kind == HK_FETCH_PING)
 			finish(f, HK_FETCH_TIMEOUT, "no reply in %s", t);
 		else if (r->hdr_len == 0)
 			finish(f, HK_FETCH_TIMEOUT, "timeout after %s waiting for the response", t);

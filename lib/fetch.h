@@ -29,6 +29,8 @@ enum hk_fetch_kind {
 	HK_FETCH_HTTPS,
 	HK_FETCH_UDP,		/* send the request as one datagram, wait for
 				 * one back: keepalived's UDP_CHECK */
+	HK_FETCH_PING,		/* an ICMP/ICMPv6 echo request, wait for the
+				 * reply: keepalived's PING_CHECK */
 };
 
 struct hk_fetch_opts {
@@ -99,6 +101,11 @@ struct hk_fetch {
 	unsigned char digest[HK_MD5_LEN];
 	bool have_cert;
 	long cert_days;
+
+	/* PING: a raw socket (no ping socket allowed here), the echo's
+	 * identifier and sequence number. */
+	bool raw;
+	uint16_t echo_id, echo_seq;
 
 	/* UDP: the datagram that came back (its first HK_FETCH_DGRAM_KEEP
 	 * bytes; dgram_len is its whole length). */

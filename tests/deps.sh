@@ -9,7 +9,7 @@ BUILD="gcc make pkg-config libc6-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-
 # What the tests, the demo and the benchmarks run against or with.
 TEST="bats iproute2 iputils-ping procps psmisc kmod nftables tcpdump tshark jq curl openssl
       nginx-light keepalived ipvsadm monitoring-plugins-basic valgrind hyperfine
-      clang libclang-rt-14-dev qemu-system-x86 busybox-static cpio time"
+      clang libclang-rt-14-dev qemu-system-x86 busybox-static cpio time strace"
 
 want="$BUILD"
 case "${1:-all}" in

@@ -38,7 +38,8 @@ udp() {
 	[ "$status" -eq 0 ]
 	run w hcheck udp 192.0.2.10:5302 -t 0.2
 	[ "$status" -eq 0 ]
-	wait_until 2 test "$(wc -l < "$BATS_TEST_TMPDIR/got.5302")" -eq 3
+	three() { [ "$(wc -l < "$BATS_TEST_TMPDIR/got.5302")" -eq 3 ]; }
+	wait_until 2 three
 	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/got.5302")" = 48454c4c4f00ff ]
 	[ -z "$(sed -n 3p "$BATS_TEST_TMPDIR/got.5302")" ]
 }

@@ -678,3 +678,41 @@ udp 192.0.2.13:53 --require-reply --timeout 5 --retry 1 --delay-before-retry 1 -
 	[[ "$output" == *"bad.conf:12:18: error: require_reply: '12 zz': 'z' at 4 is not a hex digit or x"* ]]
 	[[ "$output" == *"bad.conf:8:3: error: UDP_CHECK: min_reply_length 9 is above max_reply_length 3: no reply could match"* ]]
 }
+
+@test "PING_CHECK: an echo to connect_ip, or to the real server, with the checker's timings" {
+	cat >"$T/k.conf" <<-'CONF'
+	virtual_server 192.0.2.100 80 {
+	    delay_loop 3
+	    protocol TCP
+	    real_server 192.0.2.11 80 {
+	        PING_CHECK {
+	            connect_timeout 1
+	            retry 3
+	        }
+	    }
+	    real_server 192.0.2.12 80 {
+	        PING_CHECK {
+	            connect_ip 2001:db8::12
+	            bindto 2001:db8::1
+	        }
+	        TCP_CHECK {
+	        }
+	    }
+	}
+	CONF
+	run kaconf -c "$T/k.conf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"configuration OK (0 warnings)"* ]]
+	plan "$T/k.conf"
+	grep -qx "$(printf 'check\tc1\tr1\tPING_CHECK 192.0.2.11\tup')" "$T/plan"
+	grep -qx "$(printf 'check\tc2\tr2\tPING_CHECK 2001:db8::12\tup')" "$T/plan"
+	run grep -v '^#' "$T/p/watch-3s-up.list"
+	[ "$output" = "ping 192.0.2.11 --timeout 1 --retry 3 --delay-before-retry 1 --name c1
+ping 2001:db8::12 --timeout 5 --retry 1 --delay-before-retry 1 --bind 2001:db8::1 --name c2
+tcp 192.0.2.12:80 --timeout 5 --retry 1 --delay-before-retry 1 --name c3" ]
+	run unshare -n hcheck -f "$T/p/watch-3s-up.list"
+	[ "$status" -eq 2 ]
+	[[ ${lines[0]} == "c1	PING CRITICAL: "* ]]
+	# (no such local address in an empty namespace: UNKNOWN, not the target's fault)
+	[[ ${lines[1]} == "c2	PING UNKNOWN: bind 2001:db8::1: "* ]]
+}

@@ -57,6 +57,7 @@ enum hc_kind {
 	HC_HTTPS,
 	HC_UDP,
 	HC_PING,
+	HC_DNS,
 };
 
 /* UDP: the longest --payload and --reply, in bytes. */
@@ -103,6 +104,9 @@ struct hc_probe {
 	unsigned char *reply, *reply_mask;
 	size_t reply_len;
 	unsigned min_reply, max_reply;
+	/* dns, as keepalived's DNS_CHECK: the query's type and name. */
+	uint16_t dns_type;
+	char *dns_name;
 	/* watch */
 	uint64_t interval_us;
 	unsigned rise, fall;
@@ -138,6 +142,7 @@ enum {
 	HC_OPT_CERT_DAYS, HC_OPT_NAME, HC_OPT_INTERVAL, HC_OPT_RISE,
 	HC_OPT_FALL, HC_OPT_INITIAL, HC_OPT_CONCURRENCY, HC_OPT_PAYLOAD,
 	HC_OPT_REPLY, HC_OPT_REQUIRE_REPLY, HC_OPT_MIN_REPLY, HC_OPT_MAX_REPLY,
+	HC_OPT_DNS_TYPE, HC_OPT_DNS_NAME,
 };
 /* Is this option one of the run-wide ones (-f, -h, --json, ...)? */
 bool hc_opt_is_global(int opt);

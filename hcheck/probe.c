@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +41,8 @@ const struct option hc_longopts[] = {
 	{ "require-reply", no_argument, NULL, HC_OPT_REQUIRE_REPLY },
 	{ "min-reply-length", required_argument, NULL, HC_OPT_MIN_REPLY },
 	{ "max-reply-length", required_argument, NULL, HC_OPT_MAX_REPLY },
+	{ "dns-type", required_argument, NULL, HC_OPT_DNS_TYPE },
+	{ "dns-name", required_argument, NULL, HC_OPT_DNS_NAME },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -74,6 +77,47 @@ static bool https_only(int opt)
 {
 	return opt == HC_OPT_SNI || opt == HC_OPT_VERIFY || opt == HC_OPT_CA ||
 	       opt == HC_OPT_CERT_DAYS;
+}
+
+static bool dns_only(int opt)
+{
+	return opt == HC_OPT_DNS_TYPE || opt == HC_OPT_DNS_NAME;
+}
+
+/* The query types keepalived's DNS_CHECK knows. */
+static const struct {
+	const char *name;
+	uint16_t type;
+} dns_types[] = {
+	{ "A", 1 }, { "NS", 2 }, { "CNAME", 5 }, { "SOA", 6 }, { "MX", 15 }, { "TXT", 16 },
+	{ "AAAA", 28 }, { "RRSIG", 46 }, { "DNSKEY", 48 },
+};
+
+/* A name as DNS labels: "." for the root, else labels of 1-63 visible
+ * characters between dots (a final dot allowed), 253 at most. */
+static const char *dns_name_problem(const char *s)
+{
+	size_t n = strlen(s), label = 0;
+
+	if (strcmp(s, ".") == 0)
+		return NULL;
+	if (n == 0)
+		return "is empty";
+	if (n > 254 || (n == 254 && s[n - 1] != '.'))
+		return "is longer than 253 characters";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				return "has an empty label";
+			label = 0;
+			continue;
+		}
+		if (*p <= 0x20 || *p >= 0x7f)
+			return "holds a blank or a character that is not visible ASCII";
+		if (++label > 63)
+			return "has a label longer than 63 characters";
+	}
+	return NULL;
 }
 
 static bool udp_only(int opt)
@@ -165,9 +209,10 @@ static void probe_defaults(struct hc_probe *p, bool in_watch)
 	p->interval_us = 60 * HK_USEC_PER_SEC;
 	p->rise = 1;
 	p->fall = 1;
-	/* keepalived's UDP_CHECK defaults. */
+	/* keepalived's UDP_CHECK and DNS_CHECK defaults. */
 	p->min_reply = 0;
 	p->max_reply = 255;
+	p->dns_type = 6;	/* SOA, of the name "." */
 	hc_status_parse("200-299", &p->status, NULL);
 }
 
@@ -228,7 +273,7 @@ static int apply_opt(struct hc_probe *p, int c, const char *arg, bool *delay_set
 		p->retry = (unsigned)v;
 		break;
 	case HC_OPT_DELAY:
-		if (hk_parse_secs(arg, 0, 3600 * HK_USEC_PER_SEC, &p->retry_delay_us, &pe) < 0)
+		if (hk_parse_secs(arg, 0, 86400 * HK_USEC_PER_SEC, &p->retry_delay_us, &pe) < 0)
 			return BAD_VALUE();
 		*delay_set = true;
 		break;
@@ -289,6 +334,23 @@ static int apply_opt(struct hc_probe *p, int c, const char *arg, bool *delay_set
 	case HC_OPT_REQUIRE_REPLY:
 		p->require_reply = true;
 		break;
+	case HC_OPT_DNS_TYPE: {
+		size_t i;
+
+		for (i = 0; i < sizeof(dns_types) / sizeof(dns_types[0]); i++)
+			if (strcasecmp(arg, dns_types[i].name) == 0)
+				break;
+		if (i == sizeof(dns_types) / sizeof(dns_types[0]))
+			return hk_err_set(e, EINVAL,
+					  "--dns-type: '%s' is not A, NS, CNAME, SOA, MX, TXT, AAAA, RRSIG or DNSKEY",
+					  arg);
+		p->dns_type = dns_types[i].type;
+		break;
+	}
+	case HC_OPT_DNS_NAME:
+		if ((why = dns_name_problem(arg)))
+			return hk_err_set(e, EINVAL, "--dns-name: '%s' %s", arg, why);
+		return set_str(&p->dns_name, arg, e);
 	case HC_OPT_MIN_REPLY:
 	case HC_OPT_MAX_REPLY:
 		if (hk_parse_uint(arg, 0, 65535, &v, &pe) < 0)
@@ -311,7 +373,7 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 	char *pos[3];
 	int npos = 0, c;
 	bool delay_set = false;
-	int http_opt = 0, https_opt = 0, udp_opt = 0;
+	int http_opt = 0, https_opt = 0, udp_opt = 0, dns_opt = 0;
 	const char *why;
 
 	probe_defaults(p, in_watch);
@@ -344,6 +406,8 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 			https_opt = c;
 		if (udp_only(c) && !udp_opt)
 			udp_opt = c;
+		if (dns_only(c) && !dns_opt)
+			dns_opt = c;
 		if (apply_opt(p, c, optarg, &delay_set, e) < 0)
 			return -1;
 	}
@@ -360,7 +424,7 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 		return 0;
 	}
 	if (npos == 0)
-		return hk_err_set(e, EINVAL, "no check given (http, https, tcp, udp or ping)");
+		return hk_err_set(e, EINVAL, "no check given (http, https, tcp, udp, dns or ping)");
 	if (strcmp(pos[0], "http") == 0)
 		p->kind = HC_HTTP;
 	else if (strcmp(pos[0], "https") == 0)
@@ -371,9 +435,11 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 		p->kind = HC_UDP;
 	else if (strcmp(pos[0], "ping") == 0)
 		p->kind = HC_PING;
+	else if (strcmp(pos[0], "dns") == 0)
+		p->kind = HC_DNS;
 	else
-		return hk_err_set(e, EINVAL, "unknown check '%s' (http, https, tcp, udp or ping)",
-				  pos[0]);
+		return hk_err_set(e, EINVAL,
+				  "unknown check '%s' (http, https, tcp, udp, dns or ping)", pos[0]);
 	if (npos < 2)
 		return hk_err_set(e, EINVAL, "%s needs a target %s", pos[0],
 				  p->kind == HC_PING ? "ADDR" : "ADDR:PORT");
@@ -389,17 +455,19 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 	}
 	if (set_str(&p->target, pos[1], e) < 0)
 		return -1;
-	if ((p->kind == HC_TCP || p->kind == HC_UDP || p->kind == HC_PING) && npos == 3)
+	if (p->kind != HC_HTTP && p->kind != HC_HTTPS && npos == 3)
 		return hk_err_set(e, EINVAL, "%s takes no PATH ('%s')", pos[0], pos[2]);
 	if (set_str(&p->path, npos == 3 ? pos[2] : "/", e) < 0)
 		return -1;
 	if ((why = hk_http_path_problem(p->path)))
 		return hk_err_set(e, EINVAL, "PATH '%s' %s", p->path, why);
-	if ((p->kind == HC_TCP || p->kind == HC_UDP || p->kind == HC_PING) && http_opt)
+	if (p->kind != HC_HTTP && p->kind != HC_HTTPS && http_opt)
 		return hk_err_set(e, EINVAL, "%s applies to http and https, not %s",
 				  opt_name(http_opt), pos[0]);
 	if (p->kind != HC_UDP && udp_opt)
 		return hk_err_set(e, EINVAL, "%s applies to udp only", opt_name(udp_opt));
+	if (p->kind != HC_DNS && dns_opt)
+		return hk_err_set(e, EINVAL, "%s applies to dns only", opt_name(dns_opt));
 	if (p->min_reply > p->max_reply)
 		return hk_err_set(e, EINVAL,
 				  "--min-reply-length %u is above --max-reply-length %u: no reply could match",
@@ -424,7 +492,7 @@ int hc_probe_prepare(struct hc_probe *p, struct hk_err *e)
 
 	memset(o, 0, sizeof(*o));
 	o->kind = p->kind == HC_TCP ? HK_FETCH_TCP : p->kind == HC_UDP ? HK_FETCH_UDP :
-		  p->kind == HC_PING ? HK_FETCH_PING :
+		  p->kind == HC_PING ? HK_FETCH_PING : p->kind == HC_DNS ? HK_FETCH_DNS :
 		  p->kind == HC_HTTP ? HK_FETCH_HTTP : HK_FETCH_HTTPS;
 	o->addr = p->addr;
 	o->port = p->port;
@@ -434,6 +502,36 @@ int hc_probe_prepare(struct hc_probe *p, struct hk_err *e)
 	if (p->kind == HC_UDP) {
 		o->request = (const char *)p->payload;
 		o->request_len = p->payload_len;
+	} else if (p->kind == HC_DNS) {
+		/* keepalived's query: recursion desired, one question of
+		 * class IN; the ID is set by each attempt. */
+		const char *name = p->dns_name ? p->dns_name : ".";
+		unsigned char *q = malloc(12 + strlen(name) + 2 + 4);
+		size_t n = 12;
+
+		if (!q)
+			return hk_err_set(e, ENOMEM, "out of memory");
+		memset(q, 0, 12);
+		q[2] = 0x01;	/* RD */
+		q[5] = 1;	/* QDCOUNT */
+		for (const char *s = name; *s && strcmp(s, ".") != 0;) {
+			const char *dot = strchr(s, '.');
+			size_t len = dot ? (size_t)(dot - s) : strlen(s);
+
+			q[n++] = (unsigned char)len;
+			memcpy(q + n, s, len);
+			n += len;
+			s += len + (dot ? 1 : 0);
+		}
+		q[n++] = 0;
+		q[n++] = (unsigned char)(p->dns_type >> 8);
+		q[n++] = (unsigned char)p->dns_type;
+		q[n++] = 0;
+		q[n++] = 1;	/* IN */
+		p->request = (char *)q;
+		p->request_len = n;
+		o->request = p->request;
+		o->request_len = n;
 	} else if (p->kind == HC_HTTP || p->kind == HC_HTTPS) {
 		char host[HK_ADDRSTRLEN];
 		size_t size = strlen(p->path) + (p->vhost ? strlen(p->vhost) : 0) + 128;
@@ -470,6 +568,7 @@ void hc_probe_free(struct hc_probe *p)
 	free(p->ca);
 	free(p->regex_src);
 	free(p->payload);
+	free(p->dns_name);
 	free(p->reply);
 	free(p->reply_mask);
 	if (p->has_regex)

@@ -7,7 +7,7 @@
 
 static const char *kind_name(enum hc_kind k)
 {
-	static const char *const names[] = { "TCP", "HTTP", "HTTPS", "UDP", "PING" };
+	static const char *const names[] = { "TCP", "HTTP", "HTTPS", "UDP", "PING", "DNS" };
 
 	return names[k];
 }
@@ -56,15 +56,6 @@ static void judge_udp(const struct hc_probe *p, const struct hk_fetch *f, struct
 {
 	size_t n;
 
-	if (f->outcome == HK_FETCH_TIMEOUT && !p->require_reply) {
-		r->no_reply = true;
-		return;
-	}
-	if (f->outcome != HK_FETCH_OK) {
-		say(r, f->outcome == HK_FETCH_LOCAL ? HK_PROBE_UNKNOWN : HK_PROBE_CRITICAL,
-		    "%s", f->why);
-		return;
-	}
 	r->have_response = true;
 	r->bytes = f->dgram_len;
 	if (!p->reply)
@@ -84,6 +75,22 @@ static void judge_udp(const struct hc_probe *p, const struct hk_fetch *f, struct
 		}
 }
 
+/* keepalived's DNS_CHECK: any response to the query but an error code
+ * is an answer. */
+static void judge_dns(const struct hk_fetch *f, struct hc_result *r)
+{
+	static const char *const rcodes[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					      "NOTIMP", "REFUSED" };
+	unsigned rc = f->dgram[3] & 0x0f;
+
+	r->have_response = true;
+	r->bytes = f->dgram_len;
+	r->status = (int)rc;
+	if (rc)
+		say(r, HK_PROBE_CRITICAL, "response code %u (%s)", rc,
+		    rc < sizeof(rcodes) / sizeof(rcodes[0]) ? rcodes[rc] : "error");
+}
+
 void hc_judge(const struct hc_probe *p, const struct hk_fetch *f,
 	      const char *body, size_t body_len, struct hc_result *r)
 {
@@ -98,26 +105,24 @@ void hc_judge(const struct hc_probe *p, const struct hk_fetch *f,
 		r->have_cert = true;
 		r->cert_days = f->cert_days;
 	}
-	if (p->kind == HC_PING) {
-		if (f->outcome != HK_FETCH_OK)
-			say(r, f->outcome == HK_FETCH_LOCAL ? HK_PROBE_UNKNOWN : HK_PROBE_CRITICAL,
-			    "%s", f->why);
-		else if (p->warn_us && r->time_us > p->warn_us)
-			say(r, HK_PROBE_WARNING, "slower than %s",
-			    hk_fetch_fmt_secs(t, sizeof(t), p->warn_us));
-		return;
-	}
-	if (p->kind == HC_UDP) {
-		judge_udp(p, f, r);
-		if (r->code == HK_PROBE_OK && p->warn_us && r->time_us > p->warn_us &&
-		    !r->no_reply)
-			say(r, HK_PROBE_WARNING, "slower than %s",
-			    hk_fetch_fmt_secs(t, sizeof(t), p->warn_us));
+	/* keepalived's UDP_CHECK: silence passes unless a reply is due. */
+	if (p->kind == HC_UDP && f->outcome == HK_FETCH_TIMEOUT && !p->require_reply) {
+		r->no_reply = true;
 		return;
 	}
 	if (f->outcome != HK_FETCH_OK) {
 		say(r, f->outcome == HK_FETCH_LOCAL ? HK_PROBE_UNKNOWN : HK_PROBE_CRITICAL,
 		    "%s", f->why);
+		return;
+	}
+	if (p->kind == HC_UDP || p->kind == HC_DNS || p->kind == HC_PING) {
+		if (p->kind == HC_UDP)
+			judge_udp(p, f, r);
+		else if (p->kind == HC_DNS)
+			judge_dns(f, r);
+		if (r->code == HK_PROBE_OK && p->warn_us && r->time_us > p->warn_us)
+			say(r, HK_PROBE_WARNING, "slower than %s",
+			    hk_fetch_fmt_secs(t, sizeof(t), p->warn_us));
 		return;
 	}
 	if (p->kind != HC_TCP) {
@@ -196,6 +201,11 @@ void hc_result_line(const struct hc_probe *p, const struct hc_result *r,
 	} else if (p->kind == HC_UDP && r->code == HK_PROBE_OK) {
 		put(buf, size, &o, "a reply of %llu bytes in %.1f ms",
 		    (unsigned long long)r->bytes, r->time_us / 1000.0);
+	} else if (p->kind == HC_DNS && (r->code == HK_PROBE_OK || r->code == HK_PROBE_WARNING)) {
+		put(buf, size, &o, "NOERROR, %llu bytes in %.1f ms", (unsigned long long)r->bytes,
+		    r->time_us / 1000.0);
+		if (r->code == HK_PROBE_WARNING)
+			put(buf, size, &o, ", %s", r->reason);
 	} else if (p->kind == HC_PING && r->code == HK_PROBE_OK) {
 		put(buf, size, &o, "a reply in %.1f ms", r->time_us / 1000.0);
 	} else if (p->kind == HC_PING && r->code == HK_PROBE_WARNING) {
@@ -236,7 +246,7 @@ void hc_result_line(const struct hc_probe *p, const struct hc_result *r,
 
 void hc_result_json(FILE *out, const struct hc_probe *p, const struct hc_result *r)
 {
-	static const char *const kinds[] = { "tcp", "http", "https", "udp", "ping" };
+	static const char *const kinds[] = { "tcp", "http", "https", "udp", "ping", "dns" };
 
 	fputs("{\"label\":", out);
 	hk_json_str(out, p->label);
@@ -250,6 +260,9 @@ void hc_result_json(FILE *out, const struct hc_probe *p, const struct hc_result 
 	fprintf(out, ",\"time\":%.6f", r->time_us / 1e6);
 	if (r->have_response && p->kind == HC_UDP)
 		fprintf(out, ",\"bytes\":%llu", (unsigned long long)r->bytes);
+	else if (r->have_response && p->kind == HC_DNS)
+		fprintf(out, ",\"rcode\":%d,\"bytes\":%llu", r->status,
+			(unsigned long long)r->bytes);
 	else if (r->have_response)
 		fprintf(out, ",\"status\":%d,\"bytes\":%llu", r->status,
 			(unsigned long long)r->bytes);

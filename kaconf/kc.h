@@ -231,7 +231,8 @@ struct kc_group {
 
 enum kc_fwd { KC_FWD_NAT, KC_FWD_DR, KC_FWD_TUN };
 enum kc_check_kind {
-	KC_CHECK_HTTP, KC_CHECK_SSL, KC_CHECK_TCP, KC_CHECK_MISC, KC_CHECK_UDP, KC_CHECK_PING
+	KC_CHECK_HTTP, KC_CHECK_SSL, KC_CHECK_TCP, KC_CHECK_MISC, KC_CHECK_UDP, KC_CHECK_PING,
+	KC_CHECK_DNS
 };
 
 /* Checker settings that a virtual server, a real server and a checker
@@ -268,6 +269,7 @@ struct kc_check {
 	const char *udp_payload, *udp_reply;
 	bool udp_require;
 	unsigned udp_min, udp_max;	/* reply length range, with a pattern */
+	const char *dns_type, *dns_name;	/* DNS_CHECK; NULL: SOA, "." */
 	struct kc_check *next;
 };
 

@@ -47,8 +47,9 @@ static void kw_timing(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st
 			t->retry = (long)v;
 		return;
 	}
+	/* An attempt's timeout becomes hcheck's --timeout, at most an hour. */
 	if (kc_arg_secs(c, st, 1, strcmp(k, "delay_before_retry") == 0 ? 0 : 10000,
-			SECS(86400), &v) < 0)
+			SECS(strcmp(k, "connect_timeout") == 0 ? 3600 : 86400), &v) < 0)
 		return;
 	if (strcmp(k, "delay_loop") == 0)
 		t->delay_loop_us = (int64_t)v;
@@ -377,6 +378,42 @@ static void c_udp_len(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st
 		ck->udp_max = (unsigned)v;
 }
 
+/* DNS_CHECK's type and name: what keepalived ignores (an unknown type,
+ * an empty label) is a warning, and its default stays. */
+static void c_dns(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st, void *obj)
+{
+	static const char *const types[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA",
+					     "RRSIG", "DNSKEY" };
+	struct kc_check *ck = obj;
+	const char *v;
+
+	(void)conf;
+	if (kc_nargs(c, st, 1, 1) < 0)
+		return;
+	v = st->w[1].s;
+	if (strcmp(st->w[0].s, "type") == 0) {
+		for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+			if (strcasecmp(v, types[i]) == 0) {
+				ck->dns_type = types[i];
+				return;
+			}
+		kc_warn(c, &st->w[1].pos, "DNS_CHECK type '%s' is not A, NS, CNAME, SOA, MX, TXT, "
+			"AAAA, RRSIG or DNSKEY; ignored, as keepalived ignores it (SOA is asked)", v);
+		return;
+	}
+	if (ck->dns_name) {
+		kc_warn(c, &st->w[0].pos, "DNS_CHECK name given twice; the first is kept, as keepalived keeps it");
+		return;
+	}
+	if ((v[0] == '.' && v[1]) || strstr(v, "..") || strlen(v) > 253 ||
+	    strpbrk(v, " \t\"'\\") || !v[0]) {
+		kc_warn(c, &st->w[1].pos, "DNS_CHECK name '%s' is not a DNS name; ignored, as keepalived "
+			"ignores a name with an empty label (the root, '.', is asked)", v);
+		return;
+	}
+	ck->dns_name = v;
+}
+
 static void c_user(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 		   void *obj)
 {
@@ -435,6 +472,14 @@ static const struct kc_kw ping_kw[] = {
 	{ NULL, NULL, 0 },
 };
 
+static const struct kc_kw dns_kw[] = {
+	TIMING_KW(c_timing),
+	CONNECT_KW,
+	{ "type", c_dns, KC_KW_NOBLOCK },
+	{ "name", c_dns, KC_KW_NOBLOCK },
+	{ NULL, NULL, 0 },
+};
+
 static const struct kc_kw misc_kw[] = {
 	TIMING_KW(c_timing),
 	{ "misc_path", c_misc_path, KC_KW_NOBLOCK },
@@ -481,6 +526,9 @@ static void rs_checker(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *s
 	} else if (strcmp(k, "TCP_CHECK") == 0) {
 		ck->kind = KC_CHECK_TCP;
 		kw = tcp_kw;
+	} else if (strcmp(k, "DNS_CHECK") == 0) {
+		ck->kind = KC_CHECK_DNS;
+		kw = dns_kw;
 	} else if (strcmp(k, "PING_CHECK") == 0) {
 		ck->kind = KC_CHECK_PING;
 		kw = ping_kw;
@@ -602,8 +650,8 @@ static const struct kc_kw rs_kw[] = {
 	{ "MISC_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "UDP_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "PING_CHECK", rs_checker, KC_KW_BLOCK },
+	{ "DNS_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "SMTP_CHECK", r_unsup_check, 0 },
-	{ "DNS_CHECK", r_unsup_check, 0 },
 	{ "BFD_CHECK", r_unsup_check, 0 },
 	{ "FILE_CHECK", r_unsup_check, 0 },
 	{ NULL, NULL, 0 },

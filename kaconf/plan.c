@@ -522,8 +522,11 @@ static void probe_common(struct out *w, FILE *f, const struct kc_conf *conf,
 	char buf[HK_ADDRSTRLEN];
 	int64_t to = pick(ck->t.connect_timeout_us, rs->t.connect_timeout_us,
 			  vs->t.connect_timeout_us, 5 * (int64_t)HK_USEC_PER_SEC);
-	int64_t retry = pick(ck->t.retry, rs->t.retry, vs->t.retry, 1);
+	/* keepalived's DNS_CHECK retries 3 times, a delay loop apart. */
+	int64_t retry = pick(ck->t.retry, rs->t.retry, vs->t.retry,
+			     ck->kind == KC_CHECK_DNS ? 3 : 1);
 	int64_t dbr = pick(ck->t.dbr_us, rs->t.dbr_us, vs->t.dbr_us,
+			   ck->kind == KC_CHECK_DNS ? (int64_t)delay_loop(vs, rs, ck) :
 			   (ck->kind == KC_CHECK_HTTP || ck->kind == KC_CHECK_SSL ? 3 : 1) *
 			   (int64_t)HK_USEC_PER_SEC);
 
@@ -579,6 +582,21 @@ static void write_checks(struct out *w, const struct kc_conf *conf,
 			if (!f)
 				continue;
 			fprintf(f, "ping %s", buf);
+			probe_common(w, f, conf, vs, rs, ck, *label);
+			continue;
+		}
+		if (ck->kind == KC_CHECK_DNS) {
+			FILE *f = watch_file(w, watches, iv, up);
+
+			++*label;
+			fprintf(w->plan, "check\tc%u\tr%u\tDNS_CHECK %s %s %s\t%s\n", *label,
+				rs->index, target, ck->dns_type ? ck->dns_type : "SOA",
+				ck->dns_name ? ck->dns_name : ".", up ? "up" : "down");
+			if (!f)
+				continue;
+			fprintf(f, "dns %s --dns-type %s --dns-name %s", target,
+				ck->dns_type ? ck->dns_type : "SOA",
+				kc_hcheck_word(a, ck->dns_name ? ck->dns_name : "."));
 			probe_common(w, f, conf, vs, rs, ck, *label);
 			continue;
 		}

@@ -196,11 +196,25 @@ static int do_send(struct hk_fetch *f)
  * caller's timeout. */
 static int udp_recv(struct hk_fetch *f)
 {
-	ssize_t n = recv(f->fd, f->dgram, sizeof(f->dgram), MSG_TRUNC | MSG_DONTWAIT);
+	ssize_t n;
 
-	if (n >= 0) {
+	for (int i = 0;; i++) {
+		n = recv(f->fd, f->dgram, sizeof(f->dgram), MSG_TRUNC | MSG_DONTWAIT);
+		if (n < 0)
+			break;
 		f->dgram_len = (size_t)n;
-		return finish(f, HK_FETCH_OK, NULL);
+		if (f->o->kind != HK_FETCH_DNS)
+			return finish(f, HK_FETCH_OK, NULL);
+		/* DNS, as keepalived: only a response (QR) with the query's
+		 * ID ends the wait; anything else is not the answer. */
+		if (n >= 12 && (f->dgram[0] << 8 | f->dgram[1]) == f->echo_id &&
+		    (f->dgram[2] & 0x80))
+			return finish(f, HK_FETCH_OK, NULL);
+		if (i == 64) {
+			f->want = POLLIN;
+			f->again = true;
+			return 1;
+		}
 	}
 	switch (errno) {
 	case EAGAIN:
@@ -223,7 +237,21 @@ static int udp_send(struct hk_fetch *f)
 	ssize_t n;
 
 	f->phase = HK_FETCH_P_SEND;
-	n = send(f->fd, o->request ? o->request : "", o->request_len, MSG_DONTWAIT);
+	if (o->kind == HK_FETCH_DNS && o->request_len >= 12 &&
+	    o->request_len <= sizeof(f->dgram)) {
+		/* A fresh ID each attempt: a late answer to the last one
+		 * does not count for this one. */
+		static uint16_t counter;
+		uint64_t t = hk_now_us();
+
+		memcpy(f->dgram, o->request, o->request_len);
+		f->echo_id = (uint16_t)(t ^ (t >> 16) ^ (uint64_t)getpid() ^ ++counter);
+		f->dgram[0] = (unsigned char)(f->echo_id >> 8);
+		f->dgram[1] = (unsigned char)f->echo_id;
+		n = send(f->fd, f->dgram, o->request_len, MSG_DONTWAIT);
+	} else {
+		n = send(f->fd, o->request ? o->request : "", o->request_len, MSG_DONTWAIT);
+	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
 		f->want = POLLOUT;
 		return 1;
@@ -378,7 +406,7 @@ static int connected(struct hk_fetch *f)
 	f->t_connect = hk_now_us();
 	if (o->kind == HK_FETCH_TCP)
 		return finish(f, HK_FETCH_OK, NULL);
-	if (o->kind == HK_FETCH_UDP)
+	if (o->kind == HK_FETCH_UDP || o->kind == HK_FETCH_DNS)
 		return udp_send(f);
 	if (o->kind == HK_FETCH_PING)
 		return ping_send(f);
@@ -412,7 +440,8 @@ int hk_fetch_start(struct hk_fetch *f, const struct hk_fetch_opts *o)
 		ping_open(f, o->addr.family);
 	else
 		f->fd = socket(o->addr.family,
-			       (o->kind == HK_FETCH_UDP ? SOCK_DGRAM : SOCK_STREAM) |
+			       (o->kind == HK_FETCH_UDP || o->kind == HK_FETCH_DNS ? SOCK_DGRAM
+										    : SOCK_STREAM) |
 			       SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (f->fd < 0)
 		return finish(f, HK_FETCH_LOCAL, "socket: %s", strerror(errno));
@@ -461,10 +490,10 @@ int hk_fetch_step(struct hk_fetch *f)
 	case HK_FETCH_P_TLS:
 		return do_tls(f);
 	case HK_FETCH_P_SEND:
-		return f->o->kind == HK_FETCH_UDP ? udp_send(f) :
+		return f->o->kind == HK_FETCH_UDP || f->o->kind == HK_FETCH_DNS ? udp_send(f) :
 		       f->o->kind == HK_FETCH_PING ? ping_send(f) : do_send(f);
 	case HK_FETCH_P_RECV:
-		return f->o->kind == HK_FETCH_UDP ? udp_recv(f) :
+		return f->o->kind == HK_FETCH_UDP || f->o->kind == HK_FETCH_DNS ? udp_recv(f) :
 		       f->o->kind == HK_FETCH_PING ? ping_recv(f) : do_recv(f);
 	case HK_FETCH_P_DONE:
 		break;
@@ -489,7 +518,8 @@ void hk_fetch_timeout(struct hk_fetch *f, uint64_t timeout_us)
 		finish(f, HK_FETCH_TIMEOUT, "timeout after %s sending the request", t);
 		break;
 	case HK_FETCH_P_RECV:
-		if (f->o->kind == HK_FETCH_UDP || f->o->kind == HK_FETCH_PING)
+		if (f->o->kind == HK_FETCH_UDP || f->o->kind == HK_FETCH_PING ||
+		    f->o->kind == HK_FETCH_DNS)
 			finish(f, HK_FETCH_TIMEOUT, "no reply in %s", t);
 		else if (r->hdr_len == 0)
 			finish(f, HK_FETCH_TIMEOUT, "timeout after %s waiting for the response", t);

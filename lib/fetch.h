@@ -31,6 +31,9 @@ enum hk_fetch_kind {
 				 * one back: keepalived's UDP_CHECK */
 	HK_FETCH_PING,		/* an ICMP/ICMPv6 echo request, wait for the
 				 * reply: keepalived's PING_CHECK */
+	HK_FETCH_DNS,		/* the request is a DNS query (its ID set
+				 * afresh each attempt); wait for the response
+				 * to it: keepalived's DNS_CHECK */
 };
 
 struct hk_fetch_opts {
@@ -103,7 +106,7 @@ struct hk_fetch {
 	long cert_days;
 
 	/* PING: a raw socket (no ping socket allowed here), the echo's
-	 * identifier and sequence number. */
+	 * identifier and sequence number; DNS: echo_id is the query's ID. */
 	bool raw;
 	uint16_t echo_id, echo_seq;
 

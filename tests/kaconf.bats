@@ -661,7 +661,8 @@ udp 192.0.2.12:5353 --timeout 5 --retry 1 --delay-before-retry 1 --name c2
 udp 192.0.2.13:53 --require-reply --timeout 5 --retry 1 --delay-before-retry 1 --name c3" ]
 	# What kaconf writes, hcheck reads: in a network namespace of its
 	# own with no route anywhere, every line is probed (and fails).
-	run unshare -n hcheck -f "$T/p/watch-6s-up.list"
+	sed 's/--retry [0-9]*/--retry 0/' "$T/p/watch-6s-up.list" >"$T/once.list"
+	run unshare -n hcheck -f "$T/once.list"
 	[ "$status" -eq 2 ]
 	[ "${#lines[@]}" -eq 3 ]
 	[[ ${lines[0]} == "c1	UDP CRITICAL: "* ]]
@@ -710,9 +711,57 @@ udp 192.0.2.13:53 --require-reply --timeout 5 --retry 1 --delay-before-retry 1 -
 	[ "$output" = "ping 192.0.2.11 --timeout 1 --retry 3 --delay-before-retry 1 --name c1
 ping 2001:db8::12 --timeout 5 --retry 1 --delay-before-retry 1 --bind 2001:db8::1 --name c2
 tcp 192.0.2.12:80 --timeout 5 --retry 1 --delay-before-retry 1 --name c3" ]
-	run unshare -n hcheck -f "$T/p/watch-3s-up.list"
+	sed 's/--retry [0-9]*/--retry 0/' "$T/p/watch-3s-up.list" >"$T/once.list"
+	run unshare -n hcheck -f "$T/once.list"
 	[ "$status" -eq 2 ]
 	[[ ${lines[0]} == "c1	PING CRITICAL: "* ]]
 	# (no such local address in an empty namespace: UNKNOWN, not the target's fault)
 	[[ ${lines[1]} == "c2	PING UNKNOWN: bind 2001:db8::1: "* ]]
+}
+
+@test "DNS_CHECK: type and name reach hcheck dns, with keepalived's retry 3 a delay loop apart" {
+	cat >"$T/k.conf" <<-'CONF'
+	virtual_server 192.0.2.100 53 {
+	    delay_loop 10
+	    protocol UDP
+	    real_server 192.0.2.11 53 {
+	        DNS_CHECK {
+	            type aaaa
+	            name www.example.test
+	        }
+	    }
+	    real_server 192.0.2.12 53 {
+	        DNS_CHECK {
+	            connect_port 5353
+	            retry 1
+	            delay_before_retry 2
+	            type PTR
+	            name bad..name
+	        }
+	    }
+	}
+	CONF
+	run kaconf -c "$T/k.conf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"k.conf:15:18: warning: DNS_CHECK type 'PTR' is not A, NS, CNAME, SOA, MX, TXT, AAAA, RRSIG or DNSKEY; ignored, as keepalived ignores it (SOA is asked)"* ]]
+	[[ "$output" == *"k.conf:16:18: warning: DNS_CHECK name 'bad..name' is not a DNS name; ignored"* ]]
+	plan "$T/k.conf"
+	grep -qx "$(printf 'check\tc1\tr1\tDNS_CHECK 192.0.2.11:53 AAAA www.example.test\tup')" "$T/plan"
+	run grep -v '^#' "$T/p/watch-10s-up.list"
+	[ "$output" = "dns 192.0.2.11:53 --dns-type AAAA --dns-name www.example.test --timeout 5 --retry 3 --delay-before-retry 10 --name c1
+dns 192.0.2.12:5353 --dns-type SOA --dns-name . --timeout 5 --retry 1 --delay-before-retry 2 --name c2" ]
+	# hcheck reads the lines (without their retries, which would wait).
+	sed 's/--retry [0-9]*/--retry 0/' "$T/p/watch-10s-up.list" >"$T/once.list"
+	run unshare -n hcheck -f "$T/once.list"
+	[ "$status" -eq 2 ]
+	[[ ${lines[0]} == "c1	DNS CRITICAL: "* ]]
+	[[ ${lines[1]} == "c2	DNS CRITICAL: "* ]]
+}
+
+@test "connect_timeout is at most an hour (hcheck's --timeout); delay_before_retry a day" {
+	printf 'virtual_server 192.0.2.100 80 {\n real_server 192.0.2.11 80 {\n  TCP_CHECK {\n   connect_timeout 3601\n   delay_before_retry 86400\n  }\n }\n}\n' >"$T/t.conf"
+	run kaconf -c "$T/t.conf"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"t.conf:4:20: error: connect_timeout: '3601' is out of range"* ]]
+	[[ "$output" != *"delay_before_retry"* ]]
 }

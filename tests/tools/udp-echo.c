@@ -4,6 +4,11 @@
  *   udp-echo ADDR PORT echo          answer each datagram with itself
  *   udp-echo ADDR PORT reply HEX     answer each with these bytes
  *   udp-echo ADDR PORT silent        read and never answer
+ *   udp-echo ADDR PORT dns RCODE     answer a DNS query: the query back as
+ *                                    a response (QR) with that RCODE
+ *   udp-echo ADDR PORT dns-late      first a response with another ID
+ *                                    (SERVFAIL), then the right one
+ *   udp-echo ADDR PORT dns-noqr      the query back, QR not set
  *
  * It appends each datagram it gets, in hex, one line each, to the file
  * named by $UDP_ECHO_LOG if set.  Runs until killed.
@@ -35,8 +40,8 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 4 || hk_parse_addr(argv[1], AF_UNSPEC, &a, &e) < 0 ||
-	    (strcmp(argv[3], "reply") == 0 && argc != 5)) {
-		fprintf(stderr, "usage: udp-echo ADDR PORT echo|silent|reply HEX\n");
+	    ((strcmp(argv[3], "reply") == 0 || strcmp(argv[3], "dns") == 0) && argc != 5)) {
+		fprintf(stderr, "usage: udp-echo ADDR PORT echo|silent|reply HEX|dns RCODE|dns-late|dns-noqr\n");
 		return 2;
 	}
 	if (strcmp(argv[3], "reply") == 0)
@@ -71,7 +76,20 @@ int main(int argc, char **argv)
 				fclose(f);
 			}
 		}
-		if (strcmp(argv[3], "echo") == 0)
+		if (strncmp(argv[3], "dns", 3) == 0 && n >= 12) {
+			if (strcmp(argv[3], "dns-noqr") != 0)
+				buf[2] |= 0x80;
+			buf[3] = (unsigned char)(0x80 | (argc == 5 ? atoi(argv[4]) & 0x0f : 0));
+			if (strcmp(argv[3], "dns-late") == 0) {
+				/* The wrong one says SERVFAIL: taking it fails. */
+				buf[1] ^= 0x5a;
+				buf[3] = 0x82;
+				sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+				buf[1] ^= 0x5a;
+				buf[3] = 0x80;
+			}
+			sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+		} else if (strcmp(argv[3], "echo") == 0)
 			sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
 		else if (strcmp(argv[3], "reply") == 0)
 			sendto(fd, out, outlen, 0, (struct sockaddr *)&from, fl);

@@ -58,6 +58,7 @@ enum hc_kind {
 	HC_UDP,
 	HC_PING,
 	HC_DNS,
+	HC_SMTP,
 };
 
 /* UDP: the longest --payload and --reply, in bytes. */
@@ -107,6 +108,8 @@ struct hc_probe {
 	/* dns, as keepalived's DNS_CHECK: the query's type and name. */
 	uint16_t dns_type;
 	char *dns_name;
+	/* smtp, as keepalived's SMTP_CHECK: the HELO name. */
+	char *helo;
 	/* watch */
 	uint64_t interval_us;
 	unsigned rise, fall;
@@ -142,7 +145,7 @@ enum {
 	HC_OPT_CERT_DAYS, HC_OPT_NAME, HC_OPT_INTERVAL, HC_OPT_RISE,
 	HC_OPT_FALL, HC_OPT_INITIAL, HC_OPT_CONCURRENCY, HC_OPT_PAYLOAD,
 	HC_OPT_REPLY, HC_OPT_REQUIRE_REPLY, HC_OPT_MIN_REPLY, HC_OPT_MAX_REPLY,
-	HC_OPT_DNS_TYPE, HC_OPT_DNS_NAME,
+	HC_OPT_DNS_TYPE, HC_OPT_DNS_NAME, HC_OPT_HELO,
 };
 /* Is this option one of the run-wide ones (-f, -h, --json, ...)? */
 bool hc_opt_is_global(int opt);

@@ -1,6 +1,6 @@
 /*
  * hcheck: keepalived's health checks (HTTP_GET, SSL_GET, TCP_CHECK,
- * UDP_CHECK, PING_CHECK, DNS_CHECK) as a command: one probe with monitoring-plugin exit codes,
+ * UDP_CHECK, PING_CHECK, DNS_CHECK, SMTP_CHECK) as a command: one probe with monitoring-plugin exit codes,
  * many probes from a file on one event loop, or `watch`, which keeps
  * probing and prints a line when a target goes up or down.
  */
@@ -24,6 +24,7 @@ static const char usage_text[] =
 	"       hcheck udp ADDR:PORT [OPTION...] [--payload HEX] [--require-reply] [--reply HEX]\n"
 	"                   [--min-reply-length N] [--max-reply-length N]\n"
 	"       hcheck dns ADDR:PORT [OPTION...] [--dns-type TYPE] [--dns-name NAME]\n"
+	"       hcheck smtp ADDR:PORT [OPTION...] [--helo NAME]\n"
 	"       hcheck ping ADDR [OPTION...]\n"
 	"       hcheck -f FILE|- [--json] [--concurrency N] [OPTION...]\n"
 	"       hcheck watch -f FILE|- [--interval S] [--rise N] [--fall N] [--initial up|down]\n"

@@ -43,6 +43,7 @@ const struct option hc_longopts[] = {
 	{ "max-reply-length", required_argument, NULL, HC_OPT_MAX_REPLY },
 	{ "dns-type", required_argument, NULL, HC_OPT_DNS_TYPE },
 	{ "dns-name", required_argument, NULL, HC_OPT_DNS_NAME },
+	{ "helo", required_argument, NULL, HC_OPT_HELO },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -351,6 +352,10 @@ static int apply_opt(struct hc_probe *p, int c, const char *arg, bool *delay_set
 		if ((why = dns_name_problem(arg)))
 			return hk_err_set(e, EINVAL, "--dns-name: '%s' %s", arg, why);
 		return set_str(&p->dns_name, arg, e);
+	case HC_OPT_HELO:
+		if ((why = word_problem(arg, 255)))
+			return hk_err_set(e, EINVAL, "--helo: '%s' %s", arg, why);
+		return set_str(&p->helo, arg, e);
 	case HC_OPT_MIN_REPLY:
 	case HC_OPT_MAX_REPLY:
 		if (hk_parse_uint(arg, 0, 65535, &v, &pe) < 0)
@@ -373,7 +378,7 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 	char *pos[3];
 	int npos = 0, c;
 	bool delay_set = false;
-	int http_opt = 0, https_opt = 0, udp_opt = 0, dns_opt = 0;
+	int http_opt = 0, https_opt = 0, udp_opt = 0, dns_opt = 0, smtp_opt = 0;
 	const char *why;
 
 	probe_defaults(p, in_watch);
@@ -408,6 +413,8 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 			udp_opt = c;
 		if (dns_only(c) && !dns_opt)
 			dns_opt = c;
+		if (c == HC_OPT_HELO && !smtp_opt)
+			smtp_opt = c;
 		if (apply_opt(p, c, optarg, &delay_set, e) < 0)
 			return -1;
 	}
@@ -424,7 +431,8 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 		return 0;
 	}
 	if (npos == 0)
-		return hk_err_set(e, EINVAL, "no check given (http, https, tcp, udp, dns or ping)");
+		return hk_err_set(e, EINVAL,
+				  "no check given (http, https, tcp, udp, dns, smtp or ping)");
 	if (strcmp(pos[0], "http") == 0)
 		p->kind = HC_HTTP;
 	else if (strcmp(pos[0], "https") == 0)
@@ -437,9 +445,12 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 		p->kind = HC_PING;
 	else if (strcmp(pos[0], "dns") == 0)
 		p->kind = HC_DNS;
+	else if (strcmp(pos[0], "smtp") == 0)
+		p->kind = HC_SMTP;
 	else
 		return hk_err_set(e, EINVAL,
-				  "unknown check '%s' (http, https, tcp, udp, dns or ping)", pos[0]);
+				  "unknown check '%s' (http, https, tcp, udp, dns, smtp or ping)",
+				  pos[0]);
 	if (npos < 2)
 		return hk_err_set(e, EINVAL, "%s needs a target %s", pos[0],
 				  p->kind == HC_PING ? "ADDR" : "ADDR:PORT");
@@ -468,6 +479,8 @@ int hc_probe_parse(int argc, char **argv, bool defaults_only, bool in_watch,
 		return hk_err_set(e, EINVAL, "%s applies to udp only", opt_name(udp_opt));
 	if (p->kind != HC_DNS && dns_opt)
 		return hk_err_set(e, EINVAL, "%s applies to dns only", opt_name(dns_opt));
+	if (p->kind != HC_SMTP && smtp_opt)
+		return hk_err_set(e, EINVAL, "%s applies to smtp only", opt_name(smtp_opt));
 	if (p->min_reply > p->max_reply)
 		return hk_err_set(e, EINVAL,
 				  "--min-reply-length %u is above --max-reply-length %u: no reply could match",
@@ -493,6 +506,7 @@ int hc_probe_prepare(struct hc_probe *p, struct hk_err *e)
 	memset(o, 0, sizeof(*o));
 	o->kind = p->kind == HC_TCP ? HK_FETCH_TCP : p->kind == HC_UDP ? HK_FETCH_UDP :
 		  p->kind == HC_PING ? HK_FETCH_PING : p->kind == HC_DNS ? HK_FETCH_DNS :
+		  p->kind == HC_SMTP ? HK_FETCH_SMTP :
 		  p->kind == HC_HTTP ? HK_FETCH_HTTP : HK_FETCH_HTTPS;
 	o->addr = p->addr;
 	o->port = p->port;
@@ -502,6 +516,17 @@ int hc_probe_prepare(struct hc_probe *p, struct hk_err *e)
 	if (p->kind == HC_UDP) {
 		o->request = (const char *)p->payload;
 		o->request_len = p->payload_len;
+	} else if (p->kind == HC_SMTP) {
+		/* keepalived's default HELO name. */
+		const char *helo = p->helo ? p->helo : "smtpchecker.keepalived.org";
+		size_t n = strlen(helo) + 8;
+
+		p->request = malloc(n);
+		if (!p->request)
+			return hk_err_set(e, ENOMEM, "out of memory");
+		p->request_len = (size_t)snprintf(p->request, n, "HELO %s\r\n", helo);
+		o->request = p->request;
+		o->request_len = p->request_len;
 	} else if (p->kind == HC_DNS) {
 		/* keepalived's query: recursion desired, one question of
 		 * class IN; the ID is set by each attempt. */
@@ -569,6 +594,7 @@ void hc_probe_free(struct hc_probe *p)
 	free(p->regex_src);
 	free(p->payload);
 	free(p->dns_name);
+	free(p->helo);
 	free(p->reply);
 	free(p->reply_mask);
 	if (p->has_regex)

@@ -7,7 +7,7 @@
 
 static const char *kind_name(enum hc_kind k)
 {
-	static const char *const names[] = { "TCP", "HTTP", "HTTPS", "UDP", "PING", "DNS" };
+	static const char *const names[] = { "TCP", "HTTP", "HTTPS", "UDP", "PING", "DNS", "SMTP" };
 
 	return names[k];
 }
@@ -115,7 +115,7 @@ void hc_judge(const struct hc_probe *p, const struct hk_fetch *f,
 		    "%s", f->why);
 		return;
 	}
-	if (p->kind == HC_UDP || p->kind == HC_DNS || p->kind == HC_PING) {
+	if (p->kind == HC_UDP || p->kind == HC_DNS || p->kind == HC_PING || p->kind == HC_SMTP) {
 		if (p->kind == HC_UDP)
 			judge_udp(p, f, r);
 		else if (p->kind == HC_DNS)
@@ -206,6 +206,10 @@ void hc_result_line(const struct hc_probe *p, const struct hc_result *r,
 		    r->time_us / 1000.0);
 		if (r->code == HK_PROBE_WARNING)
 			put(buf, size, &o, ", %s", r->reason);
+	} else if (p->kind == HC_SMTP && r->code == HK_PROBE_OK) {
+		put(buf, size, &o, "220, HELO 250, QUIT in %.1f ms", r->time_us / 1000.0);
+	} else if (p->kind == HC_SMTP && r->code == HK_PROBE_WARNING) {
+		put(buf, size, &o, "220, HELO 250, QUIT, %s", r->reason);
 	} else if (p->kind == HC_PING && r->code == HK_PROBE_OK) {
 		put(buf, size, &o, "a reply in %.1f ms", r->time_us / 1000.0);
 	} else if (p->kind == HC_PING && r->code == HK_PROBE_WARNING) {
@@ -246,7 +250,7 @@ void hc_result_line(const struct hc_probe *p, const struct hc_result *r,
 
 void hc_result_json(FILE *out, const struct hc_probe *p, const struct hc_result *r)
 {
-	static const char *const kinds[] = { "tcp", "http", "https", "udp", "ping", "dns" };
+	static const char *const kinds[] = { "tcp", "http", "https", "udp", "ping", "dns", "smtp" };
 
 	fputs("{\"label\":", out);
 	hk_json_str(out, p->label);

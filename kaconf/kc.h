@@ -232,7 +232,7 @@ struct kc_group {
 enum kc_fwd { KC_FWD_NAT, KC_FWD_DR, KC_FWD_TUN };
 enum kc_check_kind {
 	KC_CHECK_HTTP, KC_CHECK_SSL, KC_CHECK_TCP, KC_CHECK_MISC, KC_CHECK_UDP, KC_CHECK_PING,
-	KC_CHECK_DNS
+	KC_CHECK_DNS, KC_CHECK_SMTP
 };
 
 /* Checker settings that a virtual server, a real server and a checker
@@ -270,6 +270,9 @@ struct kc_check {
 	bool udp_require;
 	unsigned udp_min, udp_max;	/* reply length range, with a pattern */
 	const char *dns_type, *dns_name;	/* DNS_CHECK; NULL: SOA, "." */
+	const char *helo;		/* SMTP_CHECK's helo_name; NULL: keepalived's */
+	struct kc_check *hosts;		/* SMTP_CHECK's host blocks, a checker each */
+	bool has_connect;		/* connect_ip, connect_port or bindto given */
 	struct kc_check *next;
 };
 

@@ -229,6 +229,8 @@ static void c_connect(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st
 	(void)conf;
 	if (kc_nargs(c, st, 1, 1) < 0)
 		return;
+	if (strcmp(k, "fwmark") != 0)
+		ck->has_connect = true;
 	if (strcmp(k, "connect_ip") == 0) {
 		kc_arg_addr(c, st, 1, AF_UNSPEC, &ck->connect_ip);
 	} else if (strcmp(k, "bindto") == 0) {
@@ -240,6 +242,13 @@ static void c_connect(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st
 		ck->fwmark = (unsigned)v;
 	}
 }
+
+/* Where a checker connects to and from: every checker but MISC_CHECK. */
+#define CONNECT_KW \
+	{ "connect_ip", c_connect, KC_KW_NOBLOCK }, \
+	{ "connect_port", c_connect, KC_KW_NOBLOCK }, \
+	{ "bindto", c_connect, KC_KW_NOBLOCK }, \
+	{ "fwmark", c_connect, KC_KW_NOBLOCK }
 
 static void c_http_proto(struct kc_ctx *c, struct kc_conf *conf,
 			 struct kc_stmt *st, void *obj)
@@ -414,6 +423,47 @@ static void c_dns(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st, vo
 	ck->dns_name = v;
 }
 
+static void c_helo(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st, void *obj)
+{
+	struct kc_check *ck = obj;
+	const char *v;
+
+	(void)conf;
+	if (kc_nargs(c, st, 1, 1) < 0)
+		return;
+	v = st->w[1].s;
+	if (!v[0] || strlen(v) > 255 || strpbrk(v, " \t\r\n")) {
+		kc_error(c, &st->w[1].pos, "helo_name '%s' is not one word of 1-255 characters", v);
+		return;
+	}
+	ck->helo = v;
+}
+
+static const struct kc_kw smtp_host_kw[] = {
+	CONNECT_KW,
+	{ NULL, NULL, 0 },
+};
+
+/* keepalived 2.x turns each (deprecated) host block of an SMTP_CHECK
+ * into a checker of its own, with the block's settings so far. */
+static void c_smtp_host(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
+			void *obj)
+{
+	struct kc_check *ck = obj, *h = kc_alloc(&c->arena, sizeof(*h)), **tail;
+
+	if (kc_nargs(c, st, 0, 0) < 0)
+		return;
+	*h = *ck;
+	h->pos = st->w[0].pos;
+	h->hosts = NULL;
+	h->next = NULL;
+	h->has_connect = false;
+	kc_dispatch(c, conf, st->child, smtp_host_kw, NULL, "host", h);
+	for (tail = &ck->hosts; *tail; tail = &(*tail)->next)
+		;
+	*tail = h;
+}
+
 static void c_user(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 		   void *obj)
 {
@@ -428,14 +478,6 @@ static void c_user(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *st,
 	{ "retry", fn, KC_KW_NOBLOCK }, \
 	{ "delay_before_retry", fn, KC_KW_NOBLOCK }, \
 	{ "alpha", fn, KC_KW_NOBLOCK }
-
-/* Where a checker connects to and from: HTTP_GET, SSL_GET, TCP_CHECK,
- * UDP_CHECK. */
-#define CONNECT_KW \
-	{ "connect_ip", c_connect, KC_KW_NOBLOCK }, \
-	{ "connect_port", c_connect, KC_KW_NOBLOCK }, \
-	{ "bindto", c_connect, KC_KW_NOBLOCK }, \
-	{ "fwmark", c_connect, KC_KW_NOBLOCK }
 
 static const struct kc_kw http_kw[] = {
 	TIMING_KW(c_timing),
@@ -469,6 +511,14 @@ static const struct kc_kw udp_kw[] = {
 static const struct kc_kw ping_kw[] = {
 	TIMING_KW(c_timing),
 	CONNECT_KW,
+	{ NULL, NULL, 0 },
+};
+
+static const struct kc_kw smtp_kw[] = {
+	TIMING_KW(c_timing),
+	CONNECT_KW,
+	{ "helo_name", c_helo, KC_KW_NOBLOCK },
+	{ "host", c_smtp_host, KC_KW_BLOCK },
 	{ NULL, NULL, 0 },
 };
 
@@ -526,6 +576,9 @@ static void rs_checker(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *s
 	} else if (strcmp(k, "TCP_CHECK") == 0) {
 		ck->kind = KC_CHECK_TCP;
 		kw = tcp_kw;
+	} else if (strcmp(k, "SMTP_CHECK") == 0) {
+		ck->kind = KC_CHECK_SMTP;
+		kw = smtp_kw;
 	} else if (strcmp(k, "DNS_CHECK") == 0) {
 		ck->kind = KC_CHECK_DNS;
 		kw = dns_kw;
@@ -558,6 +611,17 @@ static void rs_checker(struct kc_ctx *c, struct kc_conf *conf, struct kc_stmt *s
 	}
 	for (tail = &rs->checks; *tail; tail = &(*tail)->next)
 		;
+	if (ck->kind == KC_CHECK_SMTP && ck->hosts) {
+		/* As keepalived 2.x: a checker per host block, and one for
+		 * the block itself only if it says where to connect. */
+		if (ck->has_connect) {
+			*tail = ck;
+			tail = &ck->next;
+		}
+		*tail = ck->hosts;
+		ck->hosts = NULL;
+		return;
+	}
 	*tail = ck;
 }
 
@@ -651,7 +715,7 @@ static const struct kc_kw rs_kw[] = {
 	{ "UDP_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "PING_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "DNS_CHECK", rs_checker, KC_KW_BLOCK },
-	{ "SMTP_CHECK", r_unsup_check, 0 },
+	{ "SMTP_CHECK", rs_checker, KC_KW_BLOCK },
 	{ "BFD_CHECK", r_unsup_check, 0 },
 	{ "FILE_CHECK", r_unsup_check, 0 },
 	{ NULL, NULL, 0 },

@@ -600,16 +600,21 @@ static void write_checks(struct out *w, const struct kc_conf *conf,
 			probe_common(w, f, conf, vs, rs, ck, *label);
 			continue;
 		}
-		if (ck->kind == KC_CHECK_TCP || ck->kind == KC_CHECK_UDP) {
+		if (ck->kind == KC_CHECK_TCP || ck->kind == KC_CHECK_UDP ||
+		    ck->kind == KC_CHECK_SMTP) {
 			FILE *f = watch_file(w, watches, iv, up);
 			bool udp = ck->kind == KC_CHECK_UDP;
+			bool smtp = ck->kind == KC_CHECK_SMTP;
 
 			++*label;
 			fprintf(w->plan, "check\tc%u\tr%u\t%s %s\t%s\n", *label, rs->index,
-				udp ? "UDP_CHECK" : "TCP_CHECK", target, up ? "up" : "down");
+				udp ? "UDP_CHECK" : smtp ? "SMTP_CHECK" : "TCP_CHECK", target,
+				up ? "up" : "down");
 			if (!f)
 				continue;
-			fprintf(f, "%s %s", udp ? "udp" : "tcp", target);
+			fprintf(f, "%s %s", udp ? "udp" : smtp ? "smtp" : "tcp", target);
+			if (smtp && ck->helo)
+				fprintf(f, " --helo %s", kc_hcheck_word(a, ck->helo));
 			if (udp && ck->udp_payload)
 				fprintf(f, " --payload %s", ck->udp_payload);
 			if (udp && ck->udp_reply)

@@ -383,6 +383,95 @@ static int ping_send(struct hk_fetch *f)
 	return ping_recv(f);
 }
 
+/*
+ * SMTP, as keepalived's SMTP_CHECK: the greeting must be 220, the HELO
+ * answered 250, then QUIT and any answer.  A reply of several lines
+ * ("250-...", then "250 ...") is read to its last line.
+ */
+static const char *const smtp_what[] = { "the greeting", "the HELO reply", "the QUIT reply" };
+
+static int smtp_go(struct hk_fetch *f)
+{
+	static const char quit[] = "QUIT\r\n";
+	static const int want_code[] = { 220, 250, 0 };
+
+	for (;;) {
+		char *nl;
+		ssize_t n;
+
+		while (f->out_len) {
+			n = send(f->fd, f->out, f->out_len, MSG_NOSIGNAL);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+				f->want = POLLOUT;
+				return 1;
+			}
+			if (n < 0)
+				return finish(f, HK_FETCH_IO, "sending %s: %s",
+					      f->smtp_step == 1 ? "HELO" : "QUIT", strerror(errno));
+			f->out += n;
+			f->out_len -= (size_t)n;
+		}
+		f->phase = HK_FETCH_P_RECV;
+		nl = memchr(f->dgram, '\n', f->dgram_len);
+		if (!nl) {
+			if (f->dgram_len == sizeof(f->dgram) - 1)
+				return finish(f, HK_FETCH_PROTO, "%s: a line longer than %zu bytes",
+					      smtp_what[f->smtp_step], sizeof(f->dgram) - 1);
+			n = read(f->fd, f->dgram + f->dgram_len, sizeof(f->dgram) - 1 - f->dgram_len);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+				f->want = POLLIN;
+				return 1;
+			}
+			if (n < 0)
+				return finish(f, HK_FETCH_IO, "reading %s: %s", smtp_what[f->smtp_step],
+					      strerror(errno));
+			if (n == 0)
+				return finish(f, HK_FETCH_IO, "connection closed before %s",
+					      smtp_what[f->smtp_step]);
+			f->dgram_len += (size_t)n;
+			continue;
+		}
+		{
+			size_t len = (size_t)(nl - (char *)f->dgram) + 1;
+			const unsigned char *l = f->dgram;
+			bool digits = len >= 4 && l[0] >= '0' && l[0] <= '9' && l[1] >= '0' &&
+				      l[1] <= '9' && l[2] >= '0' && l[2] <= '9';
+			int code = digits ? (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0') : -1;
+			bool more = digits && l[3] == '-';
+			char shown[64];
+
+			if (!more && want_code[f->smtp_step] && code != want_code[f->smtp_step]) {
+				size_t k = len;
+
+				while (k && (l[k - 1] == '\n' || l[k - 1] == '\r'))
+					k--;
+				if (k > 60)
+					k = 60;
+				for (size_t i = 0; i < k; i++)
+					shown[i] = l[i] >= 0x20 && l[i] < 0x7f ? (char)l[i] : '?';
+				shown[k] = '\0';
+				return finish(f, HK_FETCH_PROTO, "%s was '%s', expected %d",
+					      smtp_what[f->smtp_step], shown, want_code[f->smtp_step]);
+			}
+			memmove(f->dgram, f->dgram + len, f->dgram_len - len);
+			f->dgram_len -= len;
+			if (more)
+				continue;
+		}
+		if (f->smtp_step == 2)
+			return finish(f, HK_FETCH_OK, NULL);
+		if (f->smtp_step == 0) {
+			f->out = f->o->request;
+			f->out_len = f->o->request_len;
+		} else {
+			f->out = quit;
+			f->out_len = sizeof(quit) - 1;
+		}
+		f->smtp_step++;
+		f->phase = HK_FETCH_P_SEND;
+	}
+}
+
 static int do_tls(struct hk_fetch *f)
 {
 	struct hk_err e;
@@ -410,6 +499,8 @@ static int connected(struct hk_fetch *f)
 		return udp_send(f);
 	if (o->kind == HK_FETCH_PING)
 		return ping_send(f);
+	if (o->kind == HK_FETCH_SMTP)
+		return smtp_go(f);
 	if (o->kind == HK_FETCH_HTTPS) {
 		f->ssl = hk_tls_new(o->tls, f->fd, o->sni, o->verify_name, &o->addr, &e);
 		if (!f->ssl)
@@ -491,10 +582,12 @@ int hk_fetch_step(struct hk_fetch *f)
 		return do_tls(f);
 	case HK_FETCH_P_SEND:
 		return f->o->kind == HK_FETCH_UDP || f->o->kind == HK_FETCH_DNS ? udp_send(f) :
-		       f->o->kind == HK_FETCH_PING ? ping_send(f) : do_send(f);
+		       f->o->kind == HK_FETCH_PING ? ping_send(f) :
+		       f->o->kind == HK_FETCH_SMTP ? smtp_go(f) : do_send(f);
 	case HK_FETCH_P_RECV:
 		return f->o->kind == HK_FETCH_UDP || f->o->kind == HK_FETCH_DNS ? udp_recv(f) :
-		       f->o->kind == HK_FETCH_PING ? ping_recv(f) : do_recv(f);
+		       f->o->kind == HK_FETCH_PING ? ping_recv(f) :
+		       f->o->kind == HK_FETCH_SMTP ? smtp_go(f) : do_recv(f);
 	case HK_FETCH_P_DONE:
 		break;
 	}
@@ -518,7 +611,10 @@ void hk_fetch_timeout(struct hk_fetch *f, uint64_t timeout_us)
 		finish(f, HK_FETCH_TIMEOUT, "timeout after %s sending the request", t);
 		break;
 	case HK_FETCH_P_RECV:
-		if (f->o->kind == HK_FETCH_UDP || f->o->kind == HK_FETCH_PING ||
+		if (f->o->kind == HK_FETCH_SMTP)
+			finish(f, HK_FETCH_TIMEOUT, "timeout after %s waiting for %s", t,
+			       smtp_what[f->smtp_step]);
+		else if (f->o->kind == HK_FETCH_UDP || f->o->kind == HK_FETCH_PING ||
 		    f->o->kind == HK_FETCH_DNS)
 			finish(f, HK_FETCH_TIMEOUT, "no reply in %s", t);
 		else if (r->hdr_len == 0)

@@ -34,6 +34,8 @@ enum hk_fetch_kind {
 	HK_FETCH_DNS,		/* the request is a DNS query (its ID set
 				 * afresh each attempt); wait for the response
 				 * to it: keepalived's DNS_CHECK */
+	HK_FETCH_SMTP,		/* greeting 220, the request (a HELO) 250,
+				 * QUIT: keepalived's SMTP_CHECK */
 };
 
 struct hk_fetch_opts {
@@ -109,6 +111,12 @@ struct hk_fetch {
 	 * identifier and sequence number; DNS: echo_id is the query's ID. */
 	bool raw;
 	uint16_t echo_id, echo_seq;
+
+	/* SMTP: the step (0 greeting, 1 HELO, 2 QUIT), what is left to
+	 * send; the reply line being read is in dgram. */
+	int smtp_step;
+	const char *out;
+	size_t out_len;
 
 	/* UDP: the datagram that came back (its first HK_FETCH_DGRAM_KEEP
 	 * bytes; dgram_len is its whole length). */

@@ -109,7 +109,7 @@ probes() {
 	check_line 'http 192.0.2.1:80 "open' "a quote is not closed"
 	check_line 'http 192.0.2.1:80 "a"b' "text right after a closing quote"
 	check_line 'http 192.0.2.1:80 --name "a\nb"' "unknown escape '\\n' in quotes (only \\\" and \\\\)"
-	check_line 'gopher 192.0.2.1:70' "unknown check 'gopher' (http, https, tcp, udp, dns or ping)"
+	check_line 'gopher 192.0.2.1:70' "unknown check 'gopher' (http, https, tcp, udp, dns, smtp or ping)"
 	check_line 'http 192.0.2.1' "'192.0.2.1' has no port (ADDR:PORT, [ADDR6]:PORT)"
 	check_line 'http 192.0.2.1:80 --json' "--json applies to the whole run: give it on the command line"
 	check_line 'http 192.0.2.1:80 --concurrency 5' "--concurrency applies to the whole run: give it on the command line"

@@ -52,7 +52,7 @@ index_len() {
 }
 
 @test "bad words on the command line exit 3 with one line naming the value" {
-	refused hcheck ftp 192.0.2.10:21 "unknown check 'ftp' (http, https, tcp, udp, dns or ping)"
+	refused hcheck ftp 192.0.2.10:21 "unknown check 'ftp' (http, https, tcp, udp, dns, smtp or ping)"
 	refused hcheck http www.example.com:80 "'www.example.com' is not an IPv4 or IPv6 address"
 	refused hcheck http 192.0.2.10 "'192.0.2.10' has no port (ADDR:PORT, [ADDR6]:PORT)"
 	refused hcheck http 192.0.2.10:0 "'192.0.2.10:0': port '0' must be 1-65535"

@@ -765,3 +765,47 @@ dns 192.0.2.12:5353 --dns-type SOA --dns-name . --timeout 5 --retry 1 --delay-be
 	[[ "$output" == *"t.conf:4:20: error: connect_timeout: '3601' is out of range"* ]]
 	[[ "$output" != *"delay_before_retry"* ]]
 }
+
+@test "SMTP_CHECK: helo_name, and a checker per deprecated host block, as keepalived 2.x" {
+	cat >"$T/k.conf" <<-'CONF'
+	virtual_server 192.0.2.100 25 {
+	    delay_loop 15
+	    protocol TCP
+	    real_server 192.0.2.11 25 {
+	        SMTP_CHECK {
+	            helo_name lb1.example.test
+	            connect_timeout 10
+	        }
+	    }
+	    real_server 192.0.2.12 25 {
+	        SMTP_CHECK {
+	            retry 2
+	            host {
+	                connect_ip 192.0.2.21
+	                connect_port 587
+	            }
+	            host {
+	                connect_ip 192.0.2.22
+	            }
+	        }
+	    }
+	}
+	CONF
+	run kaconf -c "$T/k.conf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"configuration OK (0 warnings)"* ]]
+	plan "$T/k.conf"
+	grep -qx "$(printf 'check\tc1\tr1\tSMTP_CHECK 192.0.2.11:25\tup')" "$T/plan"
+	run grep -v '^#' "$T/p/watch-15s-up.list"
+	[ "$output" = "smtp 192.0.2.11:25 --helo lb1.example.test --timeout 10 --retry 1 --delay-before-retry 1 --name c1
+smtp 192.0.2.21:587 --timeout 5 --retry 2 --delay-before-retry 1 --name c2
+smtp 192.0.2.22:25 --timeout 5 --retry 2 --delay-before-retry 1 --name c3" ]
+	sed 's/--retry [0-9]*/--retry 0/' "$T/p/watch-15s-up.list" >"$T/once.list"
+	run unshare -n hcheck -f "$T/once.list"
+	[ "$status" -eq 2 ]
+	[[ ${lines[0]} == "c1	SMTP CRITICAL: "* ]]
+	printf 'virtual_server 192.0.2.100 25 {\n real_server 192.0.2.11 25 {\n  SMTP_CHECK {\n   helo_name "a b"\n  }\n }\n}\n' >"$T/bad.conf"
+	run kaconf -c "$T/bad.conf"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"bad.conf:4:14: error: helo_name 'a b' is not one word of 1-255 characters"* ]]
+}

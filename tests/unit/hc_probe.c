@@ -101,8 +101,8 @@ static void refused(const char *line, const char *msg)
 
 TEST(hc_probe_refuses_bad_words_naming_them)
 {
-	refused("", "no check given (http, https, tcp, udp, dns or ping)");
-	refused("ftp 192.0.2.1:21", "unknown check 'ftp' (http, https, tcp, udp, dns or ping)");
+	refused("", "no check given (http, https, tcp, udp, dns, smtp or ping)");
+	refused("ftp 192.0.2.1:21", "unknown check 'ftp' (http, https, tcp, udp, dns, smtp or ping)");
 	refused("http", "http needs a target ADDR:PORT");
 	refused("http www.example.com:80", "'www.example.com' is not an IPv4 or IPv6 address");
 	refused("http 192.0.2.1", "'192.0.2.1' has no port (ADDR:PORT, [ADDR6]:PORT)");
